@@ -1,0 +1,1 @@
+"""Users, their roles and the area each is scoped to."""

@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask_login import UserMixin
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from calendar_app.areas.models import Area
+from calendar_app.db import TimestampMixin, UTCDateTime
+from calendar_app.extensions import db
+
+ROLES = {"admin": "管理员", "staff": "文旅局工作人员", "coordinator": "镇街协调员"}
+_hasher = PasswordHasher()
+
+
+class User(UserMixin, TimestampMixin, db.Model):
+    __tablename__ = "users"
+    __table_args__ = (CheckConstraint("role IN ('admin','staff','coordinator')", name="role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(100))
+    email: Mapped[str | None] = mapped_column(String(255))
+    phone: Mapped[str | None] = mapped_column(String(32))
+    #: argon2id hash; never the password.
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(16))
+    #: The node of the area tree this user may act on (and everything below it).
+    area_id: Mapped[int] = mapped_column(ForeignKey("areas.id", ondelete="RESTRICT"), index=True)
+    is_active_user: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: Bumped on logout and password change so that old session cookies stop working.
+    session_version: Mapped[int] = mapped_column(Integer, default=1)
+    #: Secret for the coordinator's private feed URL; None when revoked.
+    feed_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    area: Mapped[Area] = relationship()
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = _hasher.hash(password)
+        self.session_version = (self.session_version or 0) + 1
+
+    def check_password(self, password: str) -> bool:
+        try:
+            return _hasher.verify(self.password_hash, password)
+        except (VerificationError, InvalidHashError):
+            return False
+
+    def new_feed_token(self) -> str:
+        self.feed_token = secrets.token_urlsafe(32)
+        return self.feed_token
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login reads this
+        return bool(self.is_active_user)
+
+    def get_id(self) -> str:
+        # The session version is part of the id, so bumping it logs out every existing session.
+        return f"{self.id}:{self.session_version}"
+
+    @property
+    def role_label(self) -> str:
+        return ROLES[self.role]

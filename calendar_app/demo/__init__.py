@@ -1,0 +1,1 @@
+"""Demo data (`flask demo load`) and synthetic benchmark data (`flask demo generate`)."""

@@ -1,0 +1,138 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (JSON, Boolean, CheckConstraint, DateTime, ForeignKey, Index, Integer, String, Text,
+                        UniqueConstraint)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from calendar_app.areas.models import Area
+from calendar_app.db import TimestampMixin, UTCDateTime
+from calendar_app.extensions import db
+from calendar_app.programs.models import Edition, Program
+from calendar_app.venues.models import Venue
+
+EVENT_STATUSES = {"draft": "草稿", "submitted": "待审核", "published": "已发布", "cancelled": "已取消"}
+OCCURRENCE_STATUSES = {"scheduled": "按计划", "moved": "已调整", "cancelled": "已取消"}
+
+
+class Event(TimestampMixin, db.Model):
+    """One event or a series. Its times are wall-clock times in `timezone`, so a rule keeps its meaning."""
+
+    __tablename__ = "events"
+    __table_args__ = (
+        CheckConstraint("status IN ('draft','submitted','published','cancelled')", name="status"),
+        CheckConstraint("ends_local > starts_local", name="ends_after_starts"),
+        CheckConstraint("capacity IS NULL OR capacity >= 0", name="capacity_non_negative"),
+        CheckConstraint("sequence >= 0", name="sequence_non_negative"),
+        Index("ix_events_status_area", "status", "area_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: iCal UID: assigned once, never changes, the same in every feed the event appears in.
+    uid: Mapped[str] = mapped_column(String(255), unique=True)
+    #: iCal SEQUENCE: bumped on every change of time, place or status.
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
+    title: Mapped[str] = mapped_column(String(200))
+    #: Plain text (HTML is shown as text, never interpreted).
+    description: Mapped[str | None] = mapped_column(Text)
+    program_id: Mapped[int | None] = mapped_column(ForeignKey("programs.id", ondelete="SET NULL"), index=True)
+    edition_id: Mapped[int | None] = mapped_column(ForeignKey("editions.id", ondelete="SET NULL"), index=True)
+    venue_id: Mapped[int | None] = mapped_column(ForeignKey("venues.id", ondelete="RESTRICT"), index=True)
+    #: The area that organises the event (a town-street or a village), used for scoping and town feeds.
+    area_id: Mapped[int] = mapped_column(ForeignKey("areas.id", ondelete="RESTRICT"), index=True)
+    organiser: Mapped[str | None] = mapped_column(String(200))
+    contact: Mapped[str | None] = mapped_column(String(200))
+    category: Mapped[str] = mapped_column(String(20), default="other")
+    capacity: Mapped[int | None] = mapped_column(Integer)
+    is_free: Mapped[bool] = mapped_column(Boolean, default=True)
+    registration_url: Mapped[str | None] = mapped_column(String(500))
+    status: Mapped[str] = mapped_column(String(16), default="draft")
+    #: Wall-clock start and end of the first instance, naive, in `timezone` (midnights when all-day;
+    #: ends_local is then the exclusive end date, as iCal's DTEND).
+    starts_local: Mapped[datetime] = mapped_column(DateTime)
+    ends_local: Mapped[datetime] = mapped_column(DateTime)
+    timezone: Mapped[str] = mapped_column(String(64), default="Asia/Shanghai")
+    is_all_day: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: RFC 5545 RRULE value (without "RRULE:"), or None.
+    rrule: Mapped[str | None] = mapped_column(String(500))
+    #: Extra and removed instance starts, local ISO strings ("2026-02-12T19:00" or "2026-02-12").
+    rdates: Mapped[list] = mapped_column(JSON, default=list)
+    exdates: Mapped[list] = mapped_column(JSON, default=list)
+    #: Lunar rule text such as "FESTIVAL=元宵节" or "LUNAR=1-15;DAYS=3", or None.
+    lunar_rule: Mapped[str | None] = mapped_column(String(200))
+    #: The series this one was split from by a "this and following" edit.
+    split_from_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="SET NULL"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    #: Last change a subscriber cares about; the feed's DTSTAMP and LAST-MODIFIED.
+    revised_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: Occurrences are stored up to this instant; the daily job moves it forward.
+    stored_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    program: Mapped[Program | None] = relationship()
+    edition: Mapped[Edition | None] = relationship()
+    venue: Mapped[Venue | None] = relationship()
+    area: Mapped[Area] = relationship()
+    occurrences: Mapped[list[Occurrence]] = relationship(
+        back_populates="event", cascade="all, delete-orphan", passive_deletes=True, order_by="Occurrence.starts_at"
+    )
+
+    @property
+    def is_series(self) -> bool:
+        return bool(self.rrule or self.lunar_rule or self.rdates)
+
+    @property
+    def status_label(self) -> str:
+        return EVENT_STATUSES[self.status]
+
+
+class Occurrence(db.Model):
+    """One concrete instance of an event, in UTC, with what people did to it alone.
+
+    Program, edition, area, venue and publication are copied from the event (venue may be overridden)
+    so that the public page, feeds, venue load and reminders filter one indexed table by time window.
+    """
+
+    __tablename__ = "occurrences"
+    __table_args__ = (
+        UniqueConstraint("event_id", "original_starts_at", name="uq_occurrences_event_original"),
+        CheckConstraint("ends_at > starts_at", name="ends_after_starts"),
+        CheckConstraint("status IN ('scheduled','moved','cancelled')", name="status"),
+        CheckConstraint("attendance IS NULL OR attendance >= 0", name="attendance_non_negative"),
+        Index("ix_occurrences_public_window", "is_public", "starts_at"),
+        Index("ix_occurrences_venue_window", "venue_id", "starts_at"),
+        Index("ix_occurrences_area_window", "area_id", "starts_at"),
+        Index("ix_occurrences_program_window", "program_id", "starts_at"),
+        Index("ix_occurrences_edition_window", "edition_id", "starts_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    #: The start the rule gave this instance (iCal RECURRENCE-ID), UTC; its identity within the series.
+    original_starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(16), default="scheduled")
+    #: Shown to the public with a cancelled or moved occurrence ("因天气原因取消").
+    status_reason: Mapped[str | None] = mapped_column(String(500))
+    #: True once someone changed this instance alone; regeneration then leaves its times alone.
+    is_detached: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: Venue for this instance only (None = the event's venue); `venue_id` is the effective one.
+    override_venue_id: Mapped[int | None] = mapped_column(ForeignKey("venues.id", ondelete="SET NULL"))
+    venue_id: Mapped[int | None] = mapped_column(ForeignKey("venues.id", ondelete="SET NULL"))
+    area_id: Mapped[int] = mapped_column(ForeignKey("areas.id", ondelete="RESTRICT"))
+    program_id: Mapped[int | None] = mapped_column(ForeignKey("programs.id", ondelete="SET NULL"))
+    edition_id: Mapped[int | None] = mapped_column(ForeignKey("editions.id", ondelete="SET NULL"))
+    #: Copy of event.status == "published" (the public filter needs no join).
+    is_public: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: 人次 reported after the event.
+    attendance: Mapped[int | None] = mapped_column(Integer)
+    attendance_reported_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    event: Mapped[Event] = relationship(back_populates="occurrences")
+    venue: Mapped[Venue | None] = relationship(foreign_keys=[venue_id])
+    override_venue: Mapped[Venue | None] = relationship(foreign_keys=[override_venue_id])
+
+    @property
+    def status_label(self) -> str:
+        return OCCURRENCE_STATUSES[self.status]

@@ -1,0 +1,1 @@
+"""Programs (recurring brands), their editions (one run each, with targets) and per-town quotas."""

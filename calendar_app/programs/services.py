@@ -1,0 +1,129 @@
+"""Program, edition and assignment writes. Services flush; the caller commits."""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from sqlalchemy import select
+
+from calendar_app.areas.services import get_area
+from calendar_app.db import ValidationError
+from calendar_app.extensions import db
+from calendar_app.programs.models import CATEGORIES, Assignment, Edition, Program
+from calendar_app.text import clean_text
+
+_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+#: Dates we accept for editions: far enough for history and planning, not typos like 0206 or 20260.
+MIN_DATE, MAX_DATE = date(1901, 1, 1), date(2099, 12, 31)
+
+
+def _colour(value: str | None, field: str) -> str | None:
+    if value is None:
+        return None
+    if not _COLOUR.match(value):
+        raise ValidationError(f"颜色应为 #RRGGBB 格式：{value}", field)
+    return value.lower()
+
+
+def _non_negative(value: int | None, field: str, label: str) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValidationError(f"{label}必须是整数", field)
+    if value < 0:
+        raise ValidationError(f"{label}不能为负数（当前 {value}）", field)
+    return value
+
+
+def get_program(program_id: int | None, *, field: str = "program_id") -> Program:
+    program = db.session.get(Program, program_id) if program_id is not None else None
+    if program is None:
+        raise ValidationError(f"活动品牌不存在：{program_id}", field)
+    return program
+
+
+def get_edition(edition_id: int | None, *, field: str = "edition_id") -> Edition:
+    edition = db.session.get(Edition, edition_id) if edition_id is not None else None
+    if edition is None:
+        raise ValidationError(f"届次不存在：{edition_id}", field)
+    return edition
+
+
+def create_program(
+    *, slug: str, name: str, area_id: int, category: str = "other", colour: str = "#b22222",
+    description: str | None = None,
+) -> Program:
+    if not isinstance(slug, str) or not _SLUG.match(slug):
+        raise ValidationError("网址名只能包含小写字母、数字和连字符", "slug")
+    if db.session.scalar(select(Program.id).where(Program.slug == slug)) is not None:
+        raise ValidationError(f"网址名已被使用：{slug}", "slug")
+    if category not in CATEGORIES:
+        raise ValidationError(f"未知的类别：{category}", "category")
+    program = Program(
+        slug=slug,
+        name=clean_text(name, field="name", label="品牌名称", max_length=100, required=True),
+        description=clean_text(description, field="description", label="简介", max_length=5000, multiline=True),
+        area=get_area(area_id),
+        category=category,
+        colour=_colour(colour, "colour"),
+    )
+    db.session.add(program)
+    db.session.flush()
+    return program
+
+
+def create_edition(
+    *, program_id: int, name: str, starts_on: date, ends_on: date, theme: str | None = None,
+    theme_colour: str | None = None, target_events: int | None = None, target_attendance: int | None = None,
+) -> Edition:
+    program = get_program(program_id)
+    if not isinstance(starts_on, date) or not isinstance(ends_on, date):
+        raise ValidationError("届次的起止日期必须是日期", "starts_on")
+    for value, field in ((starts_on, "starts_on"), (ends_on, "ends_on")):
+        if not MIN_DATE <= value <= MAX_DATE:
+            raise ValidationError(f"日期超出支持范围（1901–2099 年）：{value}", field)
+    if ends_on < starts_on:
+        raise ValidationError(f"结束日期 {ends_on} 早于开始日期 {starts_on}", "ends_on")
+    name = clean_text(name, field="name", label="届次名称", max_length=100, required=True)
+    if db.session.scalar(select(Edition.id).where(Edition.program_id == program.id, Edition.name == name)):
+        raise ValidationError(f"「{program.name}」已有名为「{name}」的届次", "name")
+    edition = Edition(
+        program=program, name=name, starts_on=starts_on, ends_on=ends_on,
+        theme=clean_text(theme, field="theme", label="主题", max_length=100),
+        theme_colour=_colour(theme_colour, "theme_colour"),
+        target_events=_non_negative(target_events, "target_events", "目标场次"),
+        target_attendance=_non_negative(target_attendance, "target_attendance", "目标人次"),
+    )
+    db.session.add(edition)
+    db.session.flush()
+    return edition
+
+
+def create_assignment(
+    *, edition_id: int, area_id: int, target_events: int, target_attendance: int | None = None,
+    due_on: date | None = None, coordinator_ids: list[int] | None = None,
+) -> Assignment:
+    from calendar_app.accounts.models import User  # accounts sits beside programs; imported late to keep the graph one-way
+
+    edition = get_edition(edition_id)
+    area = get_area(area_id)
+    if not area.is_town:
+        raise ValidationError(f"任务只能分配给镇街，「{area.name}」是{area.kind_label}", "area_id")
+    if db.session.scalar(select(Assignment.id).where(Assignment.edition_id == edition.id, Assignment.area_id == area.id)):
+        raise ValidationError(f"「{area.name}」在该届次已有任务", "area_id")
+    coordinators = []
+    for user_id in coordinator_ids or []:
+        user = db.session.get(User, user_id)
+        if user is None:
+            raise ValidationError(f"用户不存在：{user_id}", "coordinator_ids")
+        coordinators.append(user)
+    assignment = Assignment(
+        edition=edition, area=area,
+        target_events=_non_negative(target_events, "target_events", "目标场次") or 0,
+        target_attendance=_non_negative(target_attendance, "target_attendance", "目标人次"),
+        due_on=due_on, coordinators=coordinators,
+    )
+    db.session.add(assignment)
+    db.session.flush()
+    return assignment

@@ -1,0 +1,1 @@
+"""Read-only public pages (Chinese first)."""

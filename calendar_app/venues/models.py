@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+from datetime import time
+
+from sqlalchemy import Boolean, CheckConstraint, Float, ForeignKey, Integer, SmallInteger, String, Time, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from calendar_app.areas.models import Area
+from calendar_app.db import TimestampMixin
+from calendar_app.extensions import db
+
+VENUE_KINDS = {
+    "plaza": "广场",
+    "village_square": "村文化广场",
+    "theatre": "剧场",
+    "library": "图书馆/城市书房",
+    "museum": "博物馆",
+    "scenic_area": "景区",
+    "street": "街区",
+    "other": "其他",
+}
+WEEKDAY_LABELS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
+
+
+class Venue(TimestampMixin, db.Model):
+    __tablename__ = "venues"
+    __table_args__ = (
+        CheckConstraint("capacity IS NULL OR capacity >= 0", name="capacity_non_negative"),
+        CheckConstraint(
+            "kind IN ('plaza','village_square','theatre','library','museum','scenic_area','street','other')",
+            name="kind",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    address: Mapped[str | None] = mapped_column(String(255))
+    area_id: Mapped[int] = mapped_column(ForeignKey("areas.id", ondelete="RESTRICT"), index=True)
+    kind: Mapped[str] = mapped_column(String(20), default="other")
+    #: Seats or standing places; None when unknown (an open street).
+    capacity: Mapped[int | None] = mapped_column(Integer)
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    is_indoor: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    area: Mapped[Area] = relationship()
+    opening_hours: Mapped[list[VenueOpeningHours]] = relationship(
+        back_populates="venue", cascade="all, delete-orphan", order_by="(VenueOpeningHours.weekday, VenueOpeningHours.opens_at)"
+    )
+
+    @property
+    def kind_label(self) -> str:
+        return VENUE_KINDS.get(self.kind, self.kind)
+
+    def __repr__(self) -> str:
+        return f"<Venue {self.id} {self.name}>"
+
+
+class VenueOpeningHours(db.Model):
+    """One opening interval of a venue on one weekday; several rows make split days (morning + evening)."""
+
+    __tablename__ = "venue_opening_hours"
+    __table_args__ = (
+        CheckConstraint("weekday BETWEEN 0 AND 6", name="weekday_range"),
+        UniqueConstraint("venue_id", "weekday", "opens_at", name="uq_venue_opening_hours_slot"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    venue_id: Mapped[int] = mapped_column(ForeignKey("venues.id", ondelete="CASCADE"), index=True)
+    #: 0 = Monday ... 6 = Sunday (Python's weekday()).
+    weekday: Mapped[int] = mapped_column(SmallInteger)
+    opens_at: Mapped[time] = mapped_column(Time)
+    #: May be earlier than opens_at for a slot that runs past midnight (a night market).
+    closes_at: Mapped[time] = mapped_column(Time)
+
+    venue: Mapped[Venue] = relationship(back_populates="opening_hours")

@@ -1,0 +1,122 @@
+"""Configuration classes. Every setting that differs between machines comes from the environment."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+
+_INSECURE_KEY = "dev-insecure-secret-key"
+
+
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    if value in (None, ""):
+        return default
+    try:
+        return int(value)
+    except ValueError as exc:  # a typo in the environment must stop start-up, not be ignored
+        raise RuntimeError(f"环境变量 {name} 必须是整数，当前为 {value!r}") from exc
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value in (None, ""):
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+class Config:
+    """Defaults shared by every environment; read from the environment at instantiation."""
+
+    def __init__(self) -> None:
+        self.SECRET_KEY = os.environ.get("SECRET_KEY", _INSECURE_KEY)
+        self.SQLALCHEMY_DATABASE_URI = os.environ.get(
+            "DATABASE_URL", f"sqlite:///{BASE_DIR / 'instance' / 'calendar.db'}"
+        )
+        if self.SQLALCHEMY_DATABASE_URI.startswith("postgres://"):
+            # Heroku-style URLs; SQLAlchemy needs the explicit dialect and we use psycopg 3.
+            self.SQLALCHEMY_DATABASE_URI = "postgresql+psycopg://" + self.SQLALCHEMY_DATABASE_URI[len("postgres://"):]
+        elif self.SQLALCHEMY_DATABASE_URI.startswith("postgresql://"):
+            self.SQLALCHEMY_DATABASE_URI = "postgresql+psycopg://" + self.SQLALCHEMY_DATABASE_URI[len("postgresql://"):]
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        #: IANA zone used for new events and for "today" on public pages.
+        self.CALENDAR_TIMEZONE = os.environ.get("CALENDAR_TIMEZONE", "Asia/Shanghai")
+        #: How far ahead a series' occurrences are stored (the scheduler extends it daily).
+        self.OCCURRENCE_HORIZON_MONTHS = _env_int("OCCURRENCE_HORIZON_MONTHS", 18)
+        #: Upper bound on occurrences one series may produce inside the horizon.
+        self.MAX_OCCURRENCES_PER_SERIES = _env_int("MAX_OCCURRENCES_PER_SERIES", 2000)
+        #: Feed window: days back and months ahead.
+        self.FEED_WINDOW_DAYS_BACK = _env_int("FEED_WINDOW_DAYS_BACK", 30)
+        self.FEED_WINDOW_MONTHS_AHEAD = _env_int("FEED_WINDOW_MONTHS_AHEAD", 18)
+        #: Public base URL used in feeds, QR codes and notifications (no trailing slash).
+        self.PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+        #: Domain part of iCal UIDs: must never change once feeds are published.
+        self.ICAL_UID_DOMAIN = os.environ.get("ICAL_UID_DOMAIN", "calendar-app.local")
+        self.API_PAGE_SIZE = _env_int("API_PAGE_SIZE", 100)
+        self.API_MAX_PAGE_SIZE = _env_int("API_MAX_PAGE_SIZE", 500)
+        self.CORS_ORIGINS = [o.strip() for o in os.environ.get("CORS_ORIGINS", "").split(",") if o.strip()]
+        # Mail (SMTP) and SMS settings: used by the reminders feature.
+        self.MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
+        self.MAIL_PORT = _env_int("MAIL_PORT", 25)
+        self.MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+        self.MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+        self.MAIL_USE_TLS = _env_bool("MAIL_USE_TLS", False)
+        self.MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "calendar@localhost")
+        self.SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL")
+        self.SMS_API_KEY = os.environ.get("SMS_API_KEY")
+        #: Run APScheduler inside the web process (development default only).
+        self.SCHEDULER_IN_PROCESS = _env_bool("SCHEDULER_IN_PROCESS", False)
+        self.SESSION_COOKIE_HTTPONLY = True
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.WTF_CSRF_TIME_LIMIT = 3600 * 8
+        self.JSON_AS_ASCII = False
+
+
+class DevelopmentConfig(Config):
+    def __init__(self) -> None:
+        super().__init__()
+        self.SCHEDULER_IN_PROCESS = _env_bool("SCHEDULER_IN_PROCESS", True)
+
+
+class TestingConfig(Config):
+    __test__ = False  # not a pytest test class
+    def __init__(self) -> None:
+        super().__init__()
+        self.TESTING = True
+        self.SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+        if self.SQLALCHEMY_DATABASE_URI.startswith("postgresql://"):
+            self.SQLALCHEMY_DATABASE_URI = "postgresql+psycopg://" + self.SQLALCHEMY_DATABASE_URI[len("postgresql://"):]
+        self.SECRET_KEY = "test-secret-key"
+        self.WTF_CSRF_ENABLED = False
+        self.SCHEDULER_IN_PROCESS = False
+
+
+class ProductionConfig(Config):
+    def __init__(self) -> None:
+        super().__init__()
+        if not os.environ.get("SECRET_KEY") or self.SECRET_KEY == _INSECURE_KEY or len(self.SECRET_KEY) < 32:
+            raise RuntimeError(
+                "生产环境必须设置 SECRET_KEY 环境变量（至少 32 个字符的随机字符串），"
+                "否则会话和 CSRF 令牌可被伪造。可用: python -c 'import secrets; print(secrets.token_urlsafe(48))'"
+            )
+        if not os.environ.get("DATABASE_URL"):
+            raise RuntimeError("生产环境必须设置 DATABASE_URL（PostgreSQL），例如 postgresql://user:pass@host/calendar")
+        self.SESSION_COOKIE_SECURE = True
+        self.SCHEDULER_IN_PROCESS = _env_bool("SCHEDULER_IN_PROCESS", False)
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def load_config(name: str | None = None) -> Config:
+    """Instantiate the configuration named by `name` or by the CALENDAR_ENV variable."""
+    name = name or os.environ.get("CALENDAR_ENV", "development")
+    try:
+        return CONFIGS[name]()
+    except KeyError:
+        raise RuntimeError(f"未知的 CALENDAR_ENV={name!r}；可选 {', '.join(CONFIGS)}") from None

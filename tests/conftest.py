@@ -1,0 +1,102 @@
+"""Test fixtures: one app per session on a freshly migrated database (SQLite file, or PostgreSQL when
+TEST_DATABASE_URL is set), a clean database for each test, and the demo year for read-only tests."""
+from __future__ import annotations
+
+import os
+from datetime import datetime, timezone
+
+import pytest
+from sqlalchemy import text
+
+from calendar_app import create_app
+from calendar_app.extensions import db as _db
+from config import TestingConfig
+
+
+def _reset_schema(app) -> None:
+    """Drop everything and rebuild the schema through the migrations, as production does."""
+    from flask_migrate import upgrade
+
+    with app.app_context():
+        engine = _db.engine
+        if engine.dialect.name == "postgresql":
+            with engine.begin() as conn:
+                conn.execute(text("DROP SCHEMA public CASCADE"))
+                conn.execute(text("CREATE SCHEMA public"))
+        else:
+            _db.drop_all()
+            with engine.begin() as conn:
+                conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        upgrade()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    return os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+@pytest.fixture(scope="session")
+def app(database_url):
+    config = TestingConfig()
+    config.SQLALCHEMY_DATABASE_URI = TestingConfig().SQLALCHEMY_DATABASE_URI if database_url == "sqlite://" else database_url
+    if config.SQLALCHEMY_DATABASE_URI.startswith("postgresql://"):
+        config.SQLALCHEMY_DATABASE_URI = "postgresql+psycopg://" + config.SQLALCHEMY_DATABASE_URI[len("postgresql://"):]
+    app = create_app(config)
+    _reset_schema(app)
+    return app
+
+
+def _truncate() -> None:
+    _db.session.rollback()
+    engine = _db.engine
+    tables = [t.name for t in reversed(_db.metadata.sorted_tables)]
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+        else:
+            # Areas reference their parent: with checks on, no table order deletes a tree.
+            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            for table in tables:
+                conn.execute(text(f'DELETE FROM "{table}"'))
+            conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+
+
+@pytest.fixture
+def db(app):
+    """An app context over an empty database; everything the test wrote is removed afterwards."""
+    with app.app_context():
+        yield _db
+        _truncate()
+        _db.session.remove()
+
+
+@pytest.fixture
+def client(app, db):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+#: A fixed "now" for the demo year: mid-November of 2026, inside several editions.
+DEMO_NOW = datetime(2026, 11, 21, 2, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture(scope="module")
+def demo(app):
+    """The demo year loaded once for a module of read-only tests (removed at the module's end)."""
+    from calendar_app.demo.load import load_demo
+
+    with app.app_context():
+        load_demo(2026, now=DEMO_NOW)
+        _db.session.commit()
+        yield _db
+        _truncate()
+        _db.session.remove()
+
+
+@pytest.fixture
+def demo_client(app, demo):
+    return app.test_client()

@@ -1,0 +1,53 @@
+"""Health check and the public home page."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from calendar_app.db import utcnow
+from tests import factories as f
+
+
+def test_healthz_reports_the_database_state(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    body = response.json
+    assert body["status"] == "ok"
+    assert body["database"]["ok"] is True
+    assert body["database"]["revision"]
+
+
+def test_home_page_lists_upcoming_published_occurrences_in_chinese(client, db):
+    town = f.town(f.district())
+    soon = (utcnow() + timedelta(days=2)).astimezone(timezone(timedelta(hours=8))).replace(tzinfo=None)
+    start = datetime(soon.year, soon.month, soon.day, 19, 0)
+    f.event(town, title="东崖村秋季村晚", start=start, end=start + timedelta(hours=2), venue_id=f.venue(town).id)
+    f.event(town, title="尚未发布的草稿", start=start, end=start + timedelta(hours=2), status="draft")
+    db.session.commit()
+    response = client.get("/")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert '<html lang="zh-CN">' in html
+    assert "东崖村秋季村晚" in html and "19:00" in html
+    assert "尚未发布的草稿" not in html
+
+
+def test_home_page_uses_no_foreign_assets(client):
+    html = client.get("/").get_data(as_text=True)
+    assert "http://" not in html.replace('http://www.w3.org', '') and "https://" not in html
+    assert "//cdn" not in html
+
+
+def test_event_title_with_markup_is_escaped_on_the_home_page(client, db):
+    town = f.town(f.district())
+    start = (utcnow() + timedelta(days=1)).astimezone(timezone(timedelta(hours=8))).replace(tzinfo=None, second=0, microsecond=0)
+    f.event(town, title="<script>alert('x')</script>村晚", start=start, end=start + timedelta(hours=1))
+    db.session.commit()
+    html = client.get("/").get_data(as_text=True)
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;" in html
+
+
+def test_every_page_carries_security_headers(client):
+    response = client.get("/")
+    assert "default-src 'self'" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
