@@ -36,12 +36,13 @@ def create_app(config: Config | str | None = None) -> Flask:
     _import_models()
     _configure_login(login_manager)
 
+    from calendar_app import feeds, public
     from calendar_app.api.views import bp as api_bp
     from calendar_app.health import bp as health_bp
-    from calendar_app.public.views import bp as public_bp
 
     app.register_blueprint(health_bp)
-    app.register_blueprint(public_bp)
+    public.init_app(app)
+    feeds.init_app(app)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     csrf.exempt(api_bp)  # read-only JSON API, no cookies-based writes
 

@@ -1,0 +1,59 @@
+"""Public URL paths shared by pages, feeds and the API (contracts: mini programs and posters use them)."""
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from flask import current_app
+
+
+def absolute(path: str) -> str:
+    """The absolute URL of `path` under PUBLIC_BASE_URL (used where a URL leaves the app: feeds, QR codes)."""
+    return current_app.config["PUBLIC_BASE_URL"] + path
+
+
+def event_path(event_id: int) -> str:
+    return f"/events/{event_id}"
+
+
+def occurrence_path(event_id: int, occurrence_id: int) -> str:
+    return f"/events/{event_id}?occurrence={occurrence_id}"
+
+
+def program_path(slug: str) -> str:
+    return f"/programs/{slug}"
+
+
+def edition_path(edition_id: int) -> str:
+    return f"/editions/{edition_id}"
+
+
+def area_path(area_id: int) -> str:
+    return f"/areas/{area_id}"
+
+
+def venue_path(venue_id: int) -> str:
+    return f"/venues/{venue_id}"
+
+
+# Feeds: the plain URLs are what people subscribe to; never change them.
+def feed_path(kind: str, key: str | int | None = None) -> str:
+    """Path of a public feed: kind is all, program (slug), edition, area, venue, category or event (ids)."""
+    if kind == "all":
+        return "/calendar.ics"
+    prefixes = {"program": "programs", "edition": "editions", "area": "areas", "venue": "venues",
+                "category": "categories", "event": "events"}
+    if kind not in prefixes or key is None:
+        raise ValueError(f"unknown feed {kind!r} {key!r}")
+    return f"/{prefixes[kind]}/{key}.ics"
+
+
+def private_feed_path(token: str) -> str:
+    return f"/private/{token}.ics"
+
+
+def webcal_url(https_url: str) -> str:
+    return "webcal://" + https_url.split("://", 1)[1]
+
+
+def google_subscribe_url(https_url: str) -> str:
+    return "https://calendar.google.com/calendar/render?cid=" + quote(https_url, safe="")
