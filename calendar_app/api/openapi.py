@@ -4,6 +4,7 @@ from __future__ import annotations
 from copy import deepcopy
 
 _nullable_str = {"type": ["string", "null"]}
+_url = {"type": "string", "format": "uri"}
 _nullable_int = {"type": ["integer", "null"]}
 
 SCHEMAS: dict = {
@@ -14,13 +15,15 @@ SCHEMAS: dict = {
     },
     "Area": {
         "type": "object",
-        "required": ["id", "kind", "code", "name", "parent_id", "children"],
+        "required": ["id", "kind", "code", "name", "parent_id", "ical_url", "children"],
         "properties": {
             "id": {"type": "integer"},
             "kind": {"type": "string", "enum": ["city", "district", "town", "village"]},
             "code": {"type": "string"},
             "name": {"type": "string"},
             "parent_id": _nullable_int,
+            "url": _url,
+            "ical_url": _url,
             "children": {"type": "array", "items": {"$ref": "#/components/schemas/Area"}},
         },
     },
@@ -36,7 +39,8 @@ SCHEMAS: dict = {
     },
     "Venue": {
         "type": "object",
-        "required": ["id", "name", "area_id", "kind", "capacity", "latitude", "longitude", "is_indoor", "opening_hours"],
+        "required": ["id", "name", "area_id", "kind", "capacity", "latitude", "longitude", "is_indoor", "opening_hours",
+                     "ical_url"],
         "properties": {
             "id": {"type": "integer"},
             "name": {"type": "string"},
@@ -51,11 +55,13 @@ SCHEMAS: dict = {
             "is_indoor": {"type": "boolean"},
             "is_active": {"type": "boolean"},
             "opening_hours": {"type": "array", "items": {"$ref": "#/components/schemas/OpeningHours"}},
+            "url": _url,
+            "ical_url": _url,
         },
     },
     "Edition": {
         "type": "object",
-        "required": ["id", "program_id", "name", "starts_on", "ends_on", "target_events", "target_attendance"],
+        "required": ["id", "program_id", "name", "starts_on", "ends_on", "target_events", "target_attendance", "ical_url"],
         "properties": {
             "id": {"type": "integer"},
             "program_id": {"type": "integer"},
@@ -66,11 +72,13 @@ SCHEMAS: dict = {
             "theme_colour": _nullable_str,
             "target_events": {"type": ["integer", "null"], "minimum": 0, "description": "目标场次"},
             "target_attendance": {"type": ["integer", "null"], "minimum": 0, "description": "目标人次"},
+            "url": _url,
+            "ical_url": _url,
         },
     },
     "Program": {
         "type": "object",
-        "required": ["id", "slug", "name", "colour", "category", "area_id", "editions"],
+        "required": ["id", "slug", "name", "colour", "category", "area_id", "ical_url", "editions"],
         "properties": {
             "id": {"type": "integer"},
             "slug": {"type": "string"},
@@ -79,8 +87,87 @@ SCHEMAS: dict = {
             "colour": {"type": "string", "pattern": "^#[0-9a-f]{6}$"},
             "category": {"type": "string"},
             "area_id": {"type": "integer"},
+            "url": _url,
+            "ical_url": _url,
             "editions": {"type": "array", "items": {"$ref": "#/components/schemas/Edition"}},
         },
+    },
+    "Occurrence": {
+        "type": "object",
+        "required": ["id", "event_id", "uid", "recurrence_id", "title", "start", "end", "all_day", "status",
+                     "venue_id", "area_id", "program_id", "edition_id", "url"],
+        "properties": {
+            "id": {"type": "integer"},
+            "event_id": {"type": "integer"},
+            "uid": {"type": "string", "description": "活动的 iCal UID"},
+            "recurrence_id": {"type": "string", "description": "该场次按规则的原始开始时间（ISO 8601；全天活动为日期）"},
+            "title": {"type": "string"},
+            "start": {"type": "string", "description": "当地时间，ISO 8601 带时区偏移；全天活动为日期"},
+            "end": {"type": "string", "description": "同 start；全天活动为不含当天的结束日期"},
+            "all_day": {"type": "boolean"},
+            "status": {"type": "string", "enum": ["scheduled", "moved", "cancelled"]},
+            "status_reason": _nullable_str,
+            "venue_id": _nullable_int,
+            "area_id": {"type": "integer"},
+            "program_id": _nullable_int,
+            "edition_id": _nullable_int,
+            "category": {"type": "string"},
+            "is_free": {"type": "boolean"},
+            "url": _url,
+        },
+    },
+    "Day": {
+        "type": "object",
+        "required": ["date", "festivals", "solar_term", "is_holiday", "is_makeup_workday", "lunar"],
+        "properties": {
+            "date": {"type": "string", "format": "date"},
+            "festivals": {"type": "array", "items": {"type": "string"}, "description": "节日中文名，如 元宵节"},
+            "solar_term": _nullable_str,
+            "lunar": {"type": "string", "description": "农历日期，如 正月十五"},
+            "is_holiday": {"type": ["boolean", "null"], "description": "法定节假日放假；null 表示该年尚无官方数据"},
+            "is_makeup_workday": {"type": ["boolean", "null"], "description": "调休上班日；null 表示该年尚无官方数据"},
+            "holiday_name": _nullable_str,
+        },
+    },
+    "Event": {
+        "type": "object",
+        "required": ["id", "uid", "title", "status", "area_id", "category", "is_free", "timezone", "all_day", "url",
+                     "ical_url"],
+        "properties": {
+            "id": {"type": "integer"},
+            "uid": {"type": "string"},
+            "title": {"type": "string"},
+            "description": _nullable_str,
+            "status": {"type": "string", "enum": ["published", "cancelled"]},
+            "program_id": _nullable_int,
+            "edition_id": _nullable_int,
+            "venue_id": _nullable_int,
+            "area_id": {"type": "integer"},
+            "organiser": _nullable_str,
+            "contact": _nullable_str,
+            "category": {"type": "string"},
+            "capacity": {"type": ["integer", "null"], "minimum": 0},
+            "is_free": {"type": "boolean"},
+            "registration_url": _nullable_str,
+            "timezone": {"type": "string"},
+            "all_day": {"type": "boolean"},
+            "is_series": {"type": "boolean"},
+            "url": _url,
+            "ical_url": _url,
+        },
+    },
+    "EventDetail": {
+        "allOf": [
+            {"$ref": "#/components/schemas/Event"},
+            {
+                "type": "object",
+                "required": ["next_occurrences", "occurrence_count"],
+                "properties": {
+                    "next_occurrences": {"type": "array", "items": {"$ref": "#/components/schemas/Occurrence"}},
+                    "occurrence_count": {"type": "integer", "minimum": 0},
+                },
+            },
+        ]
     },
 }
 
@@ -91,6 +178,33 @@ def _list_of(schema: str) -> dict:
         "required": ["items"],
         "properties": {"items": {"type": "array", "items": {"$ref": f"#/components/schemas/{schema}"}}},
     }
+
+
+def _paged(schema: str) -> dict:
+    body = _list_of(schema)
+    body["required"] = ["items", "next"]
+    body["properties"]["next"] = {"type": ["string", "null"], "description": "下一页的链接；没有更多时为 null"}
+    return body
+
+
+def _query(name: str, description: str, schema: dict) -> dict:
+    return {"name": name, "in": "query", "required": False, "description": description, "schema": schema}
+
+
+_ID = {"type": "integer", "minimum": 1, "maximum": 2147483647}
+_WINDOW = [
+    _query("start", "开始日期（含），默认今天", {"type": "string", "format": "date"}),
+    _query("end", "结束日期（含），默认开始后 30 天；范围最长一年", {"type": "string", "format": "date"}),
+]
+_FILTERS = [
+    _query("program", "活动品牌 id 或网址名", {"type": "string", "maxLength": 64}),
+    _query("edition", "届次 id", _ID),
+    _query("area", "区域 id（含下级区域）", _ID),
+    _query("venue", "场馆 id", _ID),
+    _query("category", "类别", {"type": "string"}),
+    _query("q", "关键词（标题、主办单位）", {"type": "string", "maxLength": 100}),
+    _query("limit", "每页条数（1–500，默认 100）", {"type": "integer", "minimum": 1, "maximum": 500}),
+]
 
 
 def _ok(description: str, schema: dict) -> dict:
@@ -118,6 +232,38 @@ PATHS: dict = {
                  "schema": {"type": "integer", "minimum": 1, "maximum": 2147483647}},
             ],
             "responses": {"200": _ok("场馆", _list_of("Venue")), "400": _BAD_REQUEST, "404": _NOT_FOUND},
+        }
+    },
+    "/occurrences": {
+        "get": {
+            "operationId": "listOccurrences",
+            "summary": "时间范围内已发布的活动场次（按开始时间排序，分页）",
+            "parameters": _WINDOW + _FILTERS + [_query("cursor", "分页游标（取自 next 链接）", {"type": "string"})],
+            "responses": {"200": _ok("场次", _paged("Occurrence")), "400": _BAD_REQUEST, "404": _NOT_FOUND},
+        }
+    },
+    "/days": {
+        "get": {
+            "operationId": "listDays",
+            "summary": "每日的节日、节气、农历与法定节假日/调休信息",
+            "parameters": list(_WINDOW),
+            "responses": {"200": _ok("日期", _list_of("Day")), "400": _BAD_REQUEST},
+        }
+    },
+    "/events": {
+        "get": {
+            "operationId": "listEvents",
+            "summary": "在时间范围内有场次的已发布活动（按 id 分页）",
+            "parameters": _WINDOW + _FILTERS + [_query("after", "分页：返回 id 大于该值的活动", _ID)],
+            "responses": {"200": _ok("活动", _paged("Event")), "400": _BAD_REQUEST, "404": _NOT_FOUND},
+        }
+    },
+    "/events/{event_id}": {
+        "get": {
+            "operationId": "getEvent",
+            "summary": "单个活动及其接下来的场次和订阅地址",
+            "parameters": [{"name": "event_id", "in": "path", "required": True, "schema": _ID}],
+            "responses": {"200": _ok("活动", {"$ref": "#/components/schemas/EventDetail"}), "404": _NOT_FOUND},
         }
     },
     "/programs": {

@@ -1,8 +1,18 @@
 """Model -> JSON dicts. Field names here are a public contract: add, never rename."""
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from calendar_app import links
+from calendar_app.areas.models import Area
+from calendar_app.events.models import Event, Occurrence
 from calendar_app.programs.models import Edition, Program
 from calendar_app.venues.models import WEEKDAY_LABELS, Venue
+
+
+def feed_url(kind: str, key) -> str:
+    return links.absolute(links.feed_path(kind, key))
 
 
 def venue_to_json(venue: Venue) -> dict:
@@ -18,6 +28,8 @@ def venue_to_json(venue: Venue) -> dict:
         "longitude": venue.longitude,
         "is_indoor": venue.is_indoor,
         "is_active": venue.is_active,
+        "url": links.absolute(links.venue_path(venue.id)),
+        "ical_url": feed_url("venue", venue.id),
         "opening_hours": [
             {
                 "weekday": slot.weekday,
@@ -41,6 +53,8 @@ def edition_to_json(edition: Edition) -> dict:
         "theme_colour": edition.theme_colour,
         "target_events": edition.target_events,
         "target_attendance": edition.target_attendance,
+        "url": links.absolute(links.edition_path(edition.id)),
+        "ical_url": feed_url("edition", edition.id),
     }
 
 
@@ -53,5 +67,63 @@ def program_to_json(program: Program) -> dict:
         "colour": program.colour,
         "category": program.category,
         "area_id": program.area_id,
+        "url": links.absolute(links.program_path(program.slug)),
+        "ical_url": feed_url("program", program.slug),
         "editions": [edition_to_json(e) for e in program.editions],
+    }
+
+
+def _local_iso(instant: datetime, tz: ZoneInfo, all_day: bool) -> str:
+    local = instant.astimezone(tz)
+    return local.date().isoformat() if all_day else local.isoformat()
+
+
+def occurrence_to_json(occ: Occurrence) -> dict:
+    """One occurrence in the event's own zone; all-day occurrences give dates (end exclusive)."""
+    event = occ.event
+    tz = ZoneInfo(event.timezone)
+    all_day = event.is_all_day
+    return {
+        "id": occ.id,
+        "event_id": event.id,
+        "uid": event.uid,
+        "recurrence_id": _local_iso(occ.original_starts_at, tz, all_day),
+        "title": event.title,
+        "start": _local_iso(occ.starts_at, tz, all_day),
+        "end": _local_iso(occ.ends_at, tz, all_day),
+        "all_day": all_day,
+        "status": occ.status,
+        "status_reason": occ.status_reason,
+        "venue_id": occ.venue_id,
+        "area_id": occ.area_id,
+        "program_id": occ.program_id,
+        "edition_id": occ.edition_id,
+        "category": event.category,
+        "is_free": event.is_free,
+        "url": links.absolute(links.occurrence_path(event.id, occ.id)),
+    }
+
+
+def event_to_json(event: Event) -> dict:
+    return {
+        "id": event.id,
+        "uid": event.uid,
+        "title": event.title,
+        "description": event.description,
+        "status": event.status,
+        "program_id": event.program_id,
+        "edition_id": event.edition_id,
+        "venue_id": event.venue_id,
+        "area_id": event.area_id,
+        "organiser": event.organiser,
+        "contact": event.contact,
+        "category": event.category,
+        "capacity": event.capacity,
+        "is_free": event.is_free,
+        "registration_url": event.registration_url,
+        "timezone": event.timezone,
+        "all_day": event.is_all_day,
+        "is_series": event.is_series,
+        "url": links.absolute(links.event_path(event.id)),
+        "ical_url": links.absolute(links.feed_path("event", event.id)),
     }

@@ -1,33 +1,38 @@
-"""GET endpoints of /api/v1. Thin: parse the query, call one service or query, serialise."""
+"""GET endpoints of /api/v1. Thin: parse the query, call one query or service, serialise."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, jsonify, request
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from flask import Blueprint, abort, current_app, jsonify, request, url_for
+from sqlalchemy import func, select
+from sqlalchemy.orm import contains_eager, selectinload
 
+from calendar_app import clock, links
+from calendar_app.api import params
 from calendar_app.api.openapi import openapi_document
-from calendar_app.api.serializers import program_to_json, venue_to_json
+from calendar_app.api.serializers import event_to_json, feed_url, occurrence_to_json, program_to_json, venue_to_json
 from calendar_app.areas.services import area_tree, descendant_ids_query, get_area
 from calendar_app.db import ValidationError
+from calendar_app.events.models import Event, Occurrence
+from calendar_app.events.queries import after_cursor, occurrences_query
 from calendar_app.extensions import db
+from calendar_app.festivals import services as festivals
 from calendar_app.programs.models import Program
 from calendar_app.venues.models import Venue
 
 bp = Blueprint("api", __name__)
 
 
-def int_arg(name: str) -> int | None:
-    """An optional integer query parameter; a malformed one is a 400 with a message, not a 500."""
-    raw = request.args.get(name)
-    if raw in (None, ""):
-        return None
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ValidationError(f"参数 {name} 必须是整数：{raw[:40]}", name) from None
-    if not 0 < value < 2**31:
-        raise ValidationError(f"参数 {name} 超出范围：{value}", name)
-    return value
+@bp.after_request
+def cors(response):
+    """Allow the configured mini-program / web origins (CORS_ORIGINS, comma-separated; "*" for any)."""
+    origin = request.headers.get("Origin")
+    allowed = current_app.config["CORS_ORIGINS"]
+    if origin and ("*" in allowed or origin in allowed):
+        response.headers["Access-Control-Allow-Origin"] = "*" if "*" in allowed else origin
+        response.headers["Access-Control-Allow-Methods"] = "GET, OPTIONS"
+        response.headers["Access-Control-Allow-Headers"] = "Content-Type, If-None-Match"
+        response.headers["Access-Control-Max-Age"] = "600"
+        response.headers.add("Vary", "Origin")
+    return response
 
 
 @bp.get("/openapi.json")
@@ -37,13 +42,14 @@ def openapi():
 
 @bp.get("/areas")
 def areas():
-    return jsonify({"items": area_tree()})
+    return jsonify({"items": area_tree(lambda a: {"url": links.absolute(links.area_path(a.id)),
+                                                   "ical_url": feed_url("area", a.id)})})
 
 
 @bp.get("/venues")
 def venues():
     query = select(Venue).options(selectinload(Venue.opening_hours)).order_by(Venue.id)
-    area_id = int_arg("area")
+    area_id = params.int_arg("area")
     if area_id is not None:
         try:
             area = get_area(area_id, field="area")
@@ -57,3 +63,74 @@ def venues():
 def programs():
     query = select(Program).options(selectinload(Program.editions)).order_by(Program.id)
     return jsonify({"items": [program_to_json(p) for p in db.session.scalars(query)]})
+
+
+def _next_url(endpoint: str, cursor: str) -> str:
+    args = request.args.to_dict()
+    args["cursor"] = cursor
+    return url_for(endpoint, _external=False, **args)
+
+
+@bp.get("/occurrences")
+def occurrences():
+    """Published occurrences overlapping a window of local dates, ordered by start, keyset-paged."""
+    start, end = params.date_window()
+    flt = params.occurrence_filter(*params.utc_window(start, end))
+    limit = params.page_size()
+    query = occurrences_query(flt).options(contains_eager(Occurrence.event))
+    cursor = params.Cursor.from_request()
+    if cursor is not None:
+        query = after_cursor(query, cursor.starts_at, cursor.id)
+    rows = db.session.scalars(query.limit(limit + 1)).all()
+    more = len(rows) > limit
+    rows = rows[:limit]
+    next_url = _next_url("api.occurrences", params.Cursor(rows[-1].starts_at, rows[-1].id).encode()) if more else None
+    return jsonify({"items": [occurrence_to_json(o) for o in rows], "next": next_url})
+
+
+@bp.get("/days")
+def days():
+    """Festivals, solar terms, lunar dates, statutory holidays and 调休 days for each date."""
+    start, end = params.date_window()
+    return jsonify({"items": [d.to_json() for d in festivals.days(start, end)]})
+
+
+@bp.get("/events")
+def events():
+    """Published events with an occurrence in the window matching the filters, paged by id."""
+    start, end = params.date_window()
+    flt = params.occurrence_filter(*params.utc_window(start, end))
+    limit = params.page_size()
+    after_id = params.int_arg("after")
+    matching = occurrences_query(flt).with_only_columns(Occurrence.event_id).order_by(None).distinct()
+    query = (select(Event).where(Event.id.in_(matching), Event.status == "published").order_by(Event.id).limit(limit + 1))
+    if after_id is not None:
+        query = query.where(Event.id > after_id)
+    rows = db.session.scalars(query).all()
+    more = len(rows) > limit
+    rows = rows[:limit]
+    next_url = None
+    if more:
+        args = request.args.to_dict()
+        args["after"] = rows[-1].id
+        next_url = url_for("api.events", **args)
+    return jsonify({"items": [event_to_json(e) for e in rows], "next": next_url})
+
+
+@bp.get("/events/<int:event_id>")
+def event_detail(event_id: int):
+    """One published event with its next occurrences and feed URL."""
+    event = db.session.get(Event, event_id) if event_id < 2**31 else None
+    if event is None or event.status not in ("published", "cancelled"):
+        abort(404, f"活动不存在：{event_id}")
+    upcoming = db.session.scalars(
+        select(Occurrence).where(Occurrence.event_id == event.id, Occurrence.ends_at > clock.now())
+        .order_by(Occurrence.starts_at).limit(10)
+    ).all()
+    for occ in upcoming:
+        occ.event = event
+    total = db.session.scalar(select(func.count()).select_from(Occurrence).where(Occurrence.event_id == event.id))
+    body = event_to_json(event)
+    body["next_occurrences"] = [occurrence_to_json(o) for o in upcoming]
+    body["occurrence_count"] = total
+    return jsonify(body)

@@ -64,6 +64,18 @@ def _venues(ctx: Ctx) -> None:
                                  latitude=lat, longitude=lon, is_indoor=indoor, opening_hours=hours)
             ctx.count("venues")
         ctx.venues[key] = venue
+    # Every 临淄 town-street has a 综合文化站 (the seeds' "5+N" centres) where indoor shows go.
+    for i, code in enumerate(data.LINZI_TOWNS):
+        area = ctx.areas[code]
+        name = f"{area.name}综合文化站"
+        venue = db.session.scalar(select(Venue).where(Venue.name == name, Venue.area_id == area.id))
+        if venue is None:
+            venue = create_venue(name=name, area_id=area.id, kind="theatre", address=f"临淄区{area.name}综合文化站",
+                                 capacity=200, latitude=round(36.78 + 0.01 * (i % 6), 4),
+                                 longitude=round(118.26 + 0.02 * (i // 2), 4), is_indoor=True,
+                                 opening_hours={d: [("09:00", "21:00")] for d in range(7)})
+            ctx.count("venues")
+        ctx.venues[f"station-{code}"] = venue
 
 
 def _programs(ctx: Ctx) -> None:
@@ -239,7 +251,7 @@ def _build_events(ctx: Ctx) -> None:
         _assignment(ctx, opera_edition, town, 128 if i < 4 else 129, date(y, 11, 30), coords)
         _assignment(ctx, film_edition, town, 371, date(y, 12, 31), coords)
         name = ctx.areas[town].name
-        venue = town_venue.get(town)
+        venue = town_venue.get(town, f"station-{town}")
         day = weekdays[i % 6]
         _event(ctx, f"opera-{y}-{town}", title=f"戏曲进乡村·{name}", area=town, venue=venue,
                start=_first(date(y, 3, 1), day, 19), end=_first(date(y, 3, 1), day, 21), program="xiqu-xiangcun",

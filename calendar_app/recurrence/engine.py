@@ -18,15 +18,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
-from itertools import islice
 from typing import Iterable, Iterator
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-from dateutil.rrule import DAILY, MONTHLY, WEEKLY, YEARLY, rrule, weekday
 
 from ..festivals import lunar as _lunar
 from .lunar_text import check_lunar_rule, parse_lunar_rule
 from .model import Instance, LunarRule, RecurrenceError, SeriesSpec
+from .rrule_eval import RuleEvaluator
 from .rrule_text import ParsedRule, parse_rrule_parts
 
 __all__ = ["expand", "ical_rrule", "validate"]
@@ -38,9 +36,6 @@ _MAX_LOCAL = datetime(2099, 12, 31, 23, 59, 59)
 # Comfortably more than any UTC offset or DST jump, so that a window converted to
 # local wall-clock time never misses an instance; exact filtering happens in UTC.
 _SLACK = timedelta(days=1)
-
-_FREQ = {"DAILY": DAILY, "WEEKLY": WEEKLY, "MONTHLY": MONTHLY, "YEARLY": YEARLY}
-_WD = {name: i for i, name in enumerate(("MO", "TU", "WE", "TH", "FR", "SA", "SU"))}
 
 DTSTART_OFF_RULE_WARNING = "开始时间不符合重复规则，但按 RFC 5545 仍算作第一次活动；如不需要，请把开始时间改到规则上的第一天"
 DTSTART_OFF_LUNAR_WARNING = "开始日期不是农历规则所指的日子，但仍算作第一次活动；如不需要，请把开始日期改为第一个节日当天"
@@ -59,6 +54,7 @@ class _Compiled:
     start: datetime  # naive local (midnight for all-day)
     duration: timedelta
     rule: ParsedRule | None
+    evaluator: RuleEvaluator | None
     until: _Until | None
     lunar: LunarRule | None
     rdates: frozenset[datetime]
@@ -174,6 +170,7 @@ def _compile(spec: SeriesSpec) -> _Compiled:
         start=start,
         duration=end - start,
         rule=rule,
+        evaluator=RuleEvaluator(rule, start) if rule is not None else None,
         until=until,
         lunar=lunar,
         rdates=rdates,
@@ -215,85 +212,17 @@ def _until_bound(until: _Until, tz: ZoneInfo) -> datetime:
 # --------------------------------------------------------------------------- rule starts
 
 
-def _rrule_kwargs(c: _Compiled) -> dict:
-    """dateutil arguments with dateutil's own DTSTART-derived defaults made explicit.
-
-    Explicit defaults let us move DTSTART forward (see _aligned_dtstart) without
-    changing which days the rule produces.
-    """
-    r = c.rule
-    assert r is not None
-    s = c.start
-    kw: dict = {"interval": r.interval}
-    if r.bymonth:
-        kw["bymonth"] = r.bymonth
-    if r.bymonthday:
-        kw["bymonthday"] = r.bymonthday
-    if r.byday:
-        kw["byweekday"] = tuple(weekday(_WD[wd], n) if n else weekday(_WD[wd]) for n, wd in r.byday)
-    if r.bysetpos:
-        kw["bysetpos"] = r.bysetpos
-    if r.wkst:
-        kw["wkst"] = _WD[r.wkst]
-    if not (r.bymonthday or r.byday):
-        if r.freq == "YEARLY":
-            kw.setdefault("bymonth", s.month)
-            kw["bymonthday"] = s.day
-        elif r.freq == "MONTHLY":
-            kw["bymonthday"] = s.day
-        elif r.freq == "WEEKLY":
-            kw["byweekday"] = s.weekday()
-    kw["byhour"], kw["byminute"], kw["bysecond"] = s.hour, s.minute, s.second
-    return kw
-
-
-def _aligned_dtstart(c: _Compiled, lo: datetime) -> datetime:
-    """A DTSTART a whole number of periods after the real one, at least one period before lo.
-
-    Only valid without COUNT. It keeps expansion cost proportional to the window,
-    not to the age of the series.
-    """
-    r = c.rule
-    assert r is not None and r.count is None
-    s, n = c.start, r.interval
-    if lo <= s:
-        return s
-    if r.freq in ("DAILY", "WEEKLY"):
-        step = n if r.freq == "DAILY" else 7 * n
-        periods = (lo.date() - s.date()).days // step - 1
-        return s + timedelta(days=periods * step) if periods > 0 else s
-    if r.freq == "MONTHLY":
-        periods = ((lo.year - s.year) * 12 + lo.month - s.month) // n - 1
-        if periods <= 0:
-            return s
-        m = s.month - 1 + periods * n
-        return s.replace(year=s.year + m // 12, month=m % 12 + 1, day=1)
-    periods = (lo.year - s.year) // n - 1
-    return s.replace(year=s.year + periods * n, month=1, day=1) if periods > 0 else s
-
-
 def _rule_starts(c: _Compiled, lo: datetime, hi: datetime, limit: int | None = None) -> Iterator[datetime]:
     """Starts produced by the RRULE itself (DTSTART not added) in [lo, hi], in order."""
-    r = c.rule
-    assert r is not None
-    bound = min(hi, _MAX_LOCAL)
+    assert c.evaluator is not None
+    hi = min(hi, _MAX_LOCAL)
+    last_day = hi.date()
     if c.until is not None:
-        bound = min(bound, _until_bound(c.until, c.tz))
-    if bound < c.start or bound < lo:
-        return
-    dtstart = c.start if r.count is not None else _aligned_dtstart(c, lo)
-    # `until` keeps dateutil from scanning to the year 9999 when a rule has no
-    # occurrence in the window; COUNT is applied by slicing, because dateutil
-    # deprecates COUNT together with UNTIL.
-    it: Iterator[datetime] = iter(rrule(_FREQ[r.freq], dtstart=dtstart, until=bound, **_rrule_kwargs(c)))
-    if r.count is not None:
-        it = islice(it, r.count)
+        last_day = min(last_day, _until_bound(c.until, c.tz).date())
     produced = 0
-    for t in it:
-        if t < lo:
-            continue
+    for t in c.evaluator.between(lo, hi, last_day):
         if c.until is not None and not _until_ok(c.until, c.tz, t):
-            continue  # `bound` has slack: the exact UNTIL test is done here
+            continue  # the bound has slack: the exact UNTIL test is done here
         yield t
         produced += 1
         if limit is not None and produced >= limit:

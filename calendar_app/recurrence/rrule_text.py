@@ -205,6 +205,10 @@ def parse_rrule_parts(text: str) -> ParsedRule:
                 raise _err(f"BYDAY 无法解析：{item}")
             if (ordinal, wd) not in byday:
                 byday.append((ordinal, wd))
+        if len({n is None for n, _ in byday}) > 1:
+            # dateutil (and rrule.js) read "MO,1SA" as "a Monday that is the first
+            # Saturday" and never produce a date; other clients read it as a union.
+            raise _err("BYDAY 不能混用带序号和不带序号的星期（如 MO,1SA），各日历软件对此理解不一；请拆成两个系列")
 
     bysetpos: tuple[int, ...] = ()
     if "BYSETPOS" in raw:
@@ -212,6 +216,8 @@ def parse_rrule_parts(text: str) -> ParsedRule:
             "BYSETPOS", raw["BYSETPOS"], 1, 366,
             "BYSETPOS 必须是 1–366（或 -366–-1）之间的整数，收到：{value}", signed=True,
         )
+        if freq == "DAILY":
+            raise _err("按天重复时不能使用 BYSETPOS（每个周期只有一天）")
         if not (byday or bymonthday or bymonth):
             raise _err("BYSETPOS 必须与 BYDAY、BYMONTHDAY 或 BYMONTH 一起使用")
 
