@@ -39,12 +39,14 @@ def load(year: int | None, if_empty: bool) -> None:
 @demo_cli.command("generate")
 @click.option("--occurrences", "total", type=click.IntRange(1, 5_000_000), required=True, help="要生成的场次数")
 @click.option("--seed", type=int, default=1, show_default=True, help="随机种子（相同种子生成相同数据）")
-def generate(total: int, seed: int) -> None:
-    """Add a reproducible synthetic dataset of about N occurrences for benchmarks."""
+@click.option("--per-month", type=click.IntRange(100, 10_000_000), default=10_000, show_default=True,
+              help="每月场次密度；总量越大，历史跨度越长")
+def generate(total: int, seed: int, per_month: int) -> None:
+    """Add a reproducible synthetic dataset of N occurrences for benchmarks."""
     from calendar_app.demo.generate import generate_dataset
 
     started = time.perf_counter()
-    result = generate_dataset(total, seed)
+    result = generate_dataset(total, seed, per_month=per_month)
     db.session.commit()
     click.echo(f"生成：events {result['events']}，occurrences {result['occurrences']}（种子 {seed}），"
                f"用时 {time.perf_counter() - started:.1f} 秒")

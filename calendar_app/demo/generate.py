@@ -1,7 +1,10 @@
 """`flask demo generate`: a reproducible synthetic dataset for benchmarks (up to millions of occurrences).
 
-Series use simple rules (daily or weekly with COUNT) so their occurrences can be computed directly and
-bulk-inserted, yet still equal what the recurrence engine expands. The zone is Asia/Shanghai (no DST).
+Like a real platform, more data means more history, not a busier week: occurrences are spread at a
+fixed density (default 10,000 a month, a province-level 文化云) over a span that ends two months from
+now and reaches back as far as the total requires. Series use simple rules (daily or weekly with COUNT)
+so their occurrences can be computed directly and bulk-inserted, yet still equal what the recurrence
+engine expands. The zone is Asia/Shanghai (no DST).
 """
 from __future__ import annotations
 
@@ -52,23 +55,28 @@ def _structure(seed: int, rng: random.Random) -> tuple[list[Area], list[Venue], 
     return areas, venue_rows, programs
 
 
-def generate_dataset(total: int, seed: int, *, now: datetime | None = None, chunk: int = 20_000) -> dict[str, int]:
-    """Add about `total` occurrences in series of PER_SERIES; the same seed gives the same data."""
+def generate_dataset(total: int, seed: int, *, per_month: int = 10_000, now: datetime | None = None,
+                     chunk: int = 20_000) -> dict[str, int]:
+    """Add exactly `total` occurrences in series of up to PER_SERIES; the same seed gives the same data."""
     rng = random.Random(seed)
     now = (now or utcnow()).replace(minute=0, second=0, microsecond=0)
+    span_days = max(14, -(-total * 30 // per_month))
+    span_end = (now + timedelta(days=60)).date()
+    span_start = span_end - timedelta(days=span_days)
     domain = current_app.config["ICAL_UID_DOMAIN"]
     if db.session.scalar(select(Event.id).where(Event.uid == f"gen-{seed}-0@{domain}")) is not None:
         return {"events": 0, "occurrences": 0}
     areas, venues, programs = _structure(seed, rng)
-    n_series = max(1, -(-total // PER_SERIES))
     event_rows, plans = [], []
     remaining = total
-    for i in range(n_series):
-        count = min(PER_SERIES, remaining)
-        remaining -= count
+    i = 0
+    while remaining > 0:
         daily = rng.random() < 0.3
         step = timedelta(days=1 if daily else 7)
-        start_day = (now - timedelta(days=730) + timedelta(days=rng.randrange(0, 1095))).date()
+        count = min(PER_SERIES, remaining, max(1, span_days // step.days))
+        remaining -= count
+        latest_start = max(0, span_days - count * step.days)
+        start_day = span_start + timedelta(days=rng.randrange(0, latest_start + 1))
         start_local = datetime.combine(start_day, time(rng.choice([9, 14, 18, 19]), rng.choice([0, 30])))
         length = timedelta(minutes=rng.choice([60, 90, 120, 150]))
         venue = rng.choice(venues)
@@ -84,6 +92,7 @@ def generate_dataset(total: int, seed: int, *, now: datetime | None = None, chun
             "created_at": now, "updated_at": now,
         })
         plans.append((start_local, length, step, count, venue.id, venue.area_id, program.id, public))
+        i += 1
     inserted = 0
     for offset in range(0, len(event_rows), 5_000):
         ids = db.session.scalars(

@@ -58,14 +58,18 @@ def _chinese_name(english: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def known_years() -> tuple[int, ...]:
-    """Years for which the installed chinesecalendar has the State Council's data."""
-    return tuple(sorted({d.year for d in _cc.holidays} | {d.year for d in _cc.workdays}))
+def _known_years() -> frozenset[int]:
+    return frozenset({d.year for d in _cc.holidays} | {d.year for d in _cc.workdays})
+
+
+def known_years() -> list[int]:
+    """Years for which the installed chinesecalendar has the State Council's data, ascending."""
+    return sorted(_known_years())
 
 
 @lru_cache(maxsize=None)
 def _official_days(year: int) -> tuple[OfficialDay, ...]:
-    if year not in known_years():
+    if year not in _known_years():
         raise NoHolidayData(year)
     days = [
         OfficialDay(d, "holiday", _chinese_name(name))

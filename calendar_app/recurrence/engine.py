@@ -17,6 +17,7 @@ Design decisions (see also the package docstring):
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Iterable, Iterator
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -79,7 +80,7 @@ def _in_range(d: date) -> bool:
     return 1901 <= d.year <= 2099
 
 
-def _local_point(value: object, *, all_day: bool, field: str, label: str) -> datetime:
+def _local_point(value: object, *, all_day: bool, field: str, label: str, is_end: bool = False) -> datetime:
     """A start/end/rdate as a naive local datetime (midnight for all-day)."""
     if isinstance(value, datetime):
         if all_day:
@@ -93,7 +94,8 @@ def _local_point(value: object, *, all_day: bool, field: str, label: str) -> dat
         result = datetime.combine(value, time())
     else:
         raise RecurrenceError(f"{label}必须是日期或日期时间", field)
-    if not _in_range(result):
+    # An end may fall on 2100-01-01: the (exclusive) end of an instance on 2099-12-31.
+    if not (_in_range(result) or (is_end and result.date() == date(2100, 1, 1))):
         raise RecurrenceError(RANGE_MESSAGE, field)
     return result
 
@@ -110,8 +112,17 @@ def _compile_until(rule: ParsedRule, tz: ZoneInfo, all_day: bool) -> _Until | No
 
 
 def _compile(spec: SeriesSpec) -> _Compiled:
+    """Check a spec's shape and precompute what expansion needs (cached for hashable specs)."""
     if not isinstance(spec, SeriesSpec):
         raise TypeError("spec must be a SeriesSpec")
+    try:
+        hash(spec)
+    except TypeError:  # e.g. rdates given as a list
+        return _compile_uncached(spec)
+    return _compile_cached(spec)
+
+
+def _compile_uncached(spec: SeriesSpec) -> _Compiled:
     tz = _zone(spec.tzid)
     all_day = not isinstance(spec.start, datetime)
     if not isinstance(spec.start, date):
@@ -121,7 +132,7 @@ def _compile(spec: SeriesSpec) -> _Compiled:
         raise RecurrenceError(
             "结束时间与开始时间的类型不一致：全天活动的结束也必须是日期，定时活动的结束必须是日期时间", "end"
         )
-    end = _local_point(spec.end, all_day=all_day, field="end", label="结束时间")
+    end = _local_point(spec.end, all_day=all_day, field="end", label="结束时间", is_end=True)
     end_adjusted = False
     if end < start:
         raise RecurrenceError("结束时间早于开始时间", "end")
@@ -180,6 +191,11 @@ def _compile(spec: SeriesSpec) -> _Compiled:
     )
 
 
+# A feed or a week view expands the same stored specs again and again. Errors are
+# not cached (lru_cache does not cache exceptions).
+_compile_cached = lru_cache(maxsize=4096)(_compile_uncached)
+
+
 def _sequence(values: object, field: str, label: str) -> Iterable:
     if values is None:
         return ()
@@ -234,46 +250,53 @@ def _lunar_base_dates(c: _Compiled, lo: date, hi: date) -> Iterator[date]:
     rule = c.lunar
     assert rule is not None
     start_day = c.start.date()
+    # Lunar year Y can put its date into January of Y+1 (腊八, 除夕): start a year early.
     first_year = _lunar.lunar_year_of(start_day) - 1
     if rule.count is None:
         # Without COUNT, years wholly before the window cannot matter.
-        window_first = max(lo - timedelta(days=rule.span_days), _lunar.MIN_DATE)
+        window_first = min(max(lo - timedelta(days=rule.span_days), _lunar.MIN_DATE), _lunar.MAX_DATE)
         first_year = max(first_year, _lunar.lunar_year_of(window_first) - 1)
     produced = 0
     for year in range(first_year, _lunar.MAX_DATE.year + 1):
         try:
-            d = _lunar_date(rule, year)
+            d, missing = _lunar_date(rule, year)
         except _lunar.LunarDateError as exc:
-            if str(exc) == RANGE_MESSAGE:
-                return
-            raise
-        if d is None or d < start_day:
+            if str(exc) != RANGE_MESSAGE:
+                raise
+            if year <= start_day.year:
+                continue  # the year before 1901, looked at only for its 腊月
+            return  # past 2099
+        if d < start_day:
             continue
-        if rule.until is not None and d > rule.until:
+        if (rule.until is not None and d > rule.until) or d > hi:
             return
-        if d > hi:
-            return
+        if missing:
+            if rule.missing == "skip":
+                continue
+            if rule.missing == "error":
+                assert rule.month is not None and rule.day is not None
+                raise RecurrenceError(
+                    f"农历{year}年{_lunar.lunar_month_name(rule.month)}只有{_lunar.month_length(year, rule.month)}天，"
+                    f"没有{_lunar.lunar_day_name(rule.day)}日；请选择“跳过这一年”或“改为当月最后一天”",
+                    "lunar",
+                )
         produced += 1
         if rule.count is not None and produced > rule.count:
             return
         yield d
 
 
-def _lunar_date(rule: LunarRule, year: int) -> date | None:
+def _lunar_date(rule: LunarRule, year: int) -> tuple[date, bool]:
+    """That year's date of the rule, and whether the lunar day is missing (then: the month's last day)."""
     if rule.festival is not None:
-        return _lunar.festival_date(rule.festival, year)
+        return _lunar.festival_date(rule.festival, year), False
     assert rule.month is not None and rule.day is not None
     d = _lunar.lunar_to_solar(year, rule.month, rule.day, missing="skip")
-    if d is not None or rule.missing == "skip":
-        return d
-    length = _lunar.month_length(year, rule.month)
-    if rule.missing == "last_day":
-        return _lunar.lunar_to_solar(year, rule.month, length)
-    raise RecurrenceError(
-        f"农历{year}年{_lunar.lunar_month_name(rule.month)}只有{length}天，"
-        f"没有{_lunar.lunar_day_name(rule.day)}日；请选择“跳过这一年”或“改为当月最后一天”",
-        "lunar",
-    )
+    if d is not None:
+        return d, False
+    last = _lunar.lunar_to_solar(year, rule.month, rule.day, missing="last_day")
+    assert last is not None
+    return last, True
 
 
 def _lunar_starts(c: _Compiled, lo: datetime, hi: datetime, limit: int | None = None) -> Iterator[datetime]:
@@ -369,6 +392,14 @@ def _horizon_local(horizon_end: datetime | date, tz: ZoneInfo) -> datetime:
     raise TypeError("horizon_end must be a date or datetime")
 
 
+def _longest_period(c: _Compiled) -> timedelta:
+    """More than the longest gap a healthy rule leaves between occurrences (for a warning)."""
+    if c.rule is None:
+        return timedelta(days=400)  # lunar years are at most 385 days
+    days = {"DAILY": 1, "WEEKLY": 7, "MONTHLY": 31, "YEARLY": 366}[c.rule.freq]
+    return timedelta(days=days * c.rule.interval + 1)
+
+
 def _fmt(t: datetime, all_day: bool) -> str:
     return t.strftime("%Y-%m-%d") if all_day else t.strftime("%Y-%m-%d %H:%M")
 
@@ -395,17 +426,17 @@ def validate(spec: SeriesSpec, *, horizon_end: datetime | date, max_occurrences:
             field,
         )
 
-    if c.rule is not None and c.start not in set(_rule_starts(c, c.start, c.start)):
-        warnings.append(DTSTART_OFF_RULE_WARNING)
-    if c.lunar is not None and c.start not in set(_lunar_starts(c, c.start, c.start)):
-        warnings.append(DTSTART_OFF_LUNAR_WARNING)
-
     if c.rule is not None or c.lunar is not None:
-        ruled = set(
-            _rule_starts(c, c.start, horizon) if c.rule is not None else _lunar_starts(c, c.start, horizon)
-        ) | {c.start}
+        # Known to be at most about max_occurrences long after the check above.
+        upto = max(horizon, c.start)
+        ruled = set(_rule_starts(c, c.start, upto) if c.rule is not None else _lunar_starts(c, c.start, upto))
+        if c.start not in ruled:
+            warnings.append(DTSTART_OFF_RULE_WARNING if c.rule is not None else DTSTART_OFF_LUNAR_WARNING)
+        count = c.rule.count if c.rule is not None else c.lunar.count if c.lunar is not None else None
+        if not ruled - {c.start} and count != 1 and horizon - c.start > _longest_period(c):
+            warnings.append(f"按此规则，到 {_fmt(horizon, True)} 为止除开始时间外没有其他活动，请检查规则")
         for t in sorted(c.rdates):
-            if t in ruled and t <= horizon:
+            if t in ruled or t == c.start:
                 warnings.append(f"追加日期 {_fmt(t, c.all_day)} 本来就是规则内的活动，无需追加")
     start_set = set(starts)
     start_days = {t.date() for t in starts}

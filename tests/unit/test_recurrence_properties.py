@@ -172,7 +172,9 @@ def _ours(spec: SeriesSpec, window_start: datetime, window_end: datetime) -> lis
 @given(spec=series(), data=st.data())
 def test_expand_matches_recurring_ical_events(spec: SeriesSpec, data) -> None:
     tz = ZoneInfo(spec.tzid)
-    offset = timedelta(days=data.draw(st.integers(-40, 1000)), hours=data.draw(st.integers(0, 23)))
+    # Mostly near DTSTART (where most instances are), sometimes far after it.
+    days = data.draw(st.one_of(st.integers(-40, 60), st.integers(-40, 1000)))
+    offset = timedelta(days=days, hours=data.draw(st.integers(0, 23)))
     length = timedelta(days=data.draw(st.integers(1, 400)), hours=data.draw(st.integers(0, 23)))
     window_start = _aware(spec.start, tz) + offset
     window_end = window_start + length
@@ -195,3 +197,30 @@ def test_expand_is_sorted_overlapping_and_splits_cleanly(spec: SeriesSpec, data)
         i.recurrence_id for i in expand(spec, cut, window_end)
     }
     assert halves == {i.recurrence_id for i in whole}
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    festival=st.sampled_from(["春节", "元宵节", "端午节", "七夕", "中秋节", "重阳节", "腊八节", "除夕", "清明"]),
+    start=st.dates(min_value=date(1950, 1, 1), max_value=date(2090, 12, 31)),
+    span=st.integers(1, 7),
+    years=st.integers(1, 8),
+)
+def test_lunar_series_are_the_festival_dates_from_dtstart_on(festival: str, start: date, span: int, years: int) -> None:
+    from calendar_app.festivals.lunar import festivals_in_range
+    from calendar_app.recurrence import LunarRule
+
+    end_of_window = date(start.year + years, 12, 31)
+    spec = SeriesSpec(
+        start=datetime.combine(start, time(19, 30)),
+        end=datetime.combine(start, time(21, 0)),
+        lunar=LunarRule(festival=festival, span_days=span),
+    )
+    tz = ZoneInfo(spec.tzid)
+    got = [i.start for i in expand(spec, _aware(start, tz), _aware(end_of_window, tz))]
+    expected = {datetime.combine(start, time(19, 30))}
+    for d in festivals_in_range(festival, start, end_of_window):
+        for k in range(span):
+            if d + timedelta(days=k) < end_of_window:
+                expected.add(datetime.combine(d + timedelta(days=k), time(19, 30)))
+    assert got == sorted(expected)

@@ -1,0 +1,1 @@
+"""Benchmark commands that print figures (run as python -m bench.<name>)."""

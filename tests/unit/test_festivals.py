@@ -1,0 +1,307 @@
+"""Lunar festivals, solar terms and the State Council's holiday calendar.
+
+Reference dates are the published ones (万年历 / 国务院办公厅通知); every one of them
+was also checked against lunar-python / chinesecalendar before being written here.
+"""
+from __future__ import annotations
+
+import ast
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from calendar_app.festivals import holidays, lunar
+from calendar_app.festivals.holidays import NoHolidayData, OfficialDay, known_years, official_days
+from calendar_app.festivals.lunar import (
+    FESTIVALS,
+    DayInfo,
+    LunarDateError,
+    canonical_festival,
+    day_info,
+    festival_date,
+    festivals_in_range,
+    lunar_to_solar,
+)
+
+# --------------------------------------------------------------------------- festival dates
+
+
+@pytest.mark.parametrize(
+    ("name", "lunar_year", "expected"),
+    [
+        ("春节", 2024, date(2024, 2, 10)),
+        ("春节", 2025, date(2025, 1, 29)),
+        ("春节", 2026, date(2026, 2, 17)),
+        ("春节", 2027, date(2027, 2, 6)),
+        ("中秋节", 2024, date(2024, 9, 17)),
+        ("中秋节", 2025, date(2025, 10, 6)),
+        ("中秋节", 2026, date(2026, 9, 25)),
+        ("端午节", 2025, date(2025, 5, 31)),
+        ("端午节", 2026, date(2026, 6, 19)),
+        ("元宵节", 2024, date(2024, 2, 24)),
+        ("元宵节", 2025, date(2025, 2, 12)),
+        ("元宵节", 2026, date(2026, 3, 3)),
+        ("元宵节", 2027, date(2027, 2, 20)),
+        ("七夕", 2026, date(2026, 8, 19)),
+        ("重阳节", 2026, date(2026, 10, 18)),
+        # 腊八 of lunar year 2025 falls in January 2026.
+        ("腊八节", 2025, date(2026, 1, 26)),
+        ("清明", 2025, date(2025, 4, 4)),
+        ("清明", 2026, date(2026, 4, 5)),
+    ],
+)
+def test_festival_dates_match_published_calendar(name: str, lunar_year: int, expected: date) -> None:
+    assert festival_date(name, lunar_year) == expected
+
+
+def test_chuxi_in_a_29_day_layue_is_the_29th() -> None:
+    # 腊月 of lunar year 2025 has 29 days: 除夕 is 腊月廿九 = 2026-02-16, the eve of 春节 2026.
+    assert lunar.month_length(2025, 12) == 29
+    assert festival_date("除夕", 2025) == date(2026, 2, 16)
+    assert day_info(date(2026, 2, 16)).lunar == "腊月廿九"
+    assert festival_date("除夕", 2025) == festival_date("春节", 2026) - timedelta(days=1)
+
+
+def test_chuxi_in_a_30_day_layue_is_the_30th() -> None:
+    assert lunar.month_length(2023, 12) == 30
+    assert festival_date("除夕", 2023) == date(2024, 2, 9)
+    assert day_info(date(2024, 2, 9)).lunar == "腊月三十"
+
+
+def test_chuxi_is_always_the_eve_of_spring_festival() -> None:
+    for year in range(1901, 2099):
+        assert festival_date("除夕", year) == festival_date("春节", year + 1) - timedelta(days=1)
+
+
+def test_festival_aliases_are_accepted() -> None:
+    aliases = {
+        "元宵": "元宵节", "中秋": "中秋节", "端午": "端午节", "重阳": "重阳节",
+        "腊八": "腊八节", "七夕节": "七夕", "清明节": "清明",
+    }
+    for alias, name in aliases.items():
+        assert canonical_festival(alias) == name
+        assert festival_date(alias, 2026) == festival_date(name, 2026)
+    assert canonical_festival(" 春节 ") == "春节"
+    assert FESTIVALS == ("春节", "元宵节", "端午节", "七夕", "中秋节", "重阳节", "腊八节", "除夕", "清明")
+
+
+def test_unknown_festival_is_refused_in_chinese() -> None:
+    with pytest.raises(LunarDateError, match="不支持的节日：圣诞节"):
+        festival_date("圣诞节", 2026)
+
+
+def test_festivals_in_range_lists_every_year_sorted() -> None:
+    assert festivals_in_range("元宵", date(2024, 1, 1), date(2027, 12, 31)) == [
+        date(2024, 2, 24), date(2025, 2, 12), date(2026, 3, 3), date(2027, 2, 20),
+    ]
+    # Both ends inclusive; 腊八 of lunar 2025 sits in January 2026.
+    assert festivals_in_range("腊八节", date(2026, 1, 26), date(2026, 12, 31)) == [date(2026, 1, 26)]
+    assert festivals_in_range("除夕", date(2026, 1, 1), date(2026, 12, 31)) == [date(2026, 2, 16)]
+    assert festivals_in_range("春节", date(2026, 3, 1), date(2026, 12, 31)) == []
+    assert festivals_in_range("春节", date(2026, 3, 1), date(2026, 1, 1)) == []
+
+
+# --------------------------------------------------------------------------- lunar_to_solar
+
+
+def test_lunar_to_solar_converts_ordinary_months() -> None:
+    assert lunar_to_solar(2026, 1, 15) == date(2026, 3, 3)
+    assert lunar_to_solar(2025, 8, 15) == date(2025, 10, 6)
+    # 2025 has a leap 6th month; month 7 is the ordinary one after it.
+    assert lunar_to_solar(2025, 7, 1) == date(2025, 8, 23)
+
+
+def test_missing_lunar_day_policies() -> None:
+    with pytest.raises(LunarDateError) as err:
+        lunar_to_solar(2025, 12, 30)
+    assert str(err.value) == "农历2025年腊月只有29天，没有三十日"
+    assert lunar_to_solar(2025, 12, 30, missing="skip") is None
+    assert lunar_to_solar(2025, 12, 30, missing="last_day") == date(2026, 2, 16)
+    # A 30-day month has the day whatever the policy.
+    assert lunar_to_solar(2023, 12, 30, missing="error") == date(2024, 2, 9)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ((2026, 13, 1), "农历月份必须在 1–12 之间"),
+        ((2026, 0, 1), "农历月份必须在 1–12 之间"),
+        ((2026, 1, 31), "农历日期必须在 1–30 之间"),
+        ((2026, 1, 0), "农历日期必须在 1–30 之间"),
+    ],
+)
+def test_lunar_to_solar_refuses_impossible_dates(args: tuple, message: str) -> None:
+    with pytest.raises(LunarDateError, match=message):
+        lunar_to_solar(*args)
+
+
+def test_lunar_to_solar_refuses_unknown_policy() -> None:
+    with pytest.raises(LunarDateError, match="缺日处理方式"):
+        lunar_to_solar(2026, 1, 1, missing="guess")
+
+
+# --------------------------------------------------------------------------- day_info
+
+
+def test_day_info_lantern_festival() -> None:
+    assert day_info(date(2026, 3, 3)) == DayInfo(
+        date=date(2026, 3, 3), festivals=("元宵节",), solar_term=None, lunar="正月十五"
+    )
+
+
+def test_day_info_names_solar_terms_and_qingming() -> None:
+    info = day_info(date(2026, 4, 5))
+    assert info.festivals == ("清明",)
+    assert info.solar_term == "清明"
+    assert day_info(date(2025, 12, 21)).solar_term == "冬至"
+    assert day_info(date(2026, 12, 22)).solar_term == "冬至"
+    assert day_info(date(2026, 1, 5)).solar_term == "小寒"
+    assert day_info(date(2026, 2, 4)).solar_term == "立春"
+    assert day_info(date(2026, 3, 4)).solar_term is None
+
+
+def test_day_info_lunar_names() -> None:
+    assert day_info(date(2026, 2, 17)).lunar == "正月初一"
+    assert day_info(date(2026, 2, 17)).festivals == ("春节",)
+    assert day_info(date(2026, 2, 16)).festivals == ("除夕",)
+    assert day_info(date(2026, 1, 26)).festivals == ("腊八节",)
+    assert day_info(date(2025, 7, 25)).lunar == "闰六月初一"
+    assert day_info(date(2025, 12, 20)).lunar == "冬月初一"
+    assert day_info(date(2026, 8, 19)).festivals == ("七夕",)
+    assert day_info(date(2026, 10, 18)).festivals == ("重阳节",)
+    assert day_info(date(2026, 6, 19)).festivals == ("端午节",)
+    assert day_info(date(2026, 9, 25)).festivals == ("中秋节",)
+    assert day_info(date(2026, 3, 4)).festivals == ()
+
+
+def test_day_info_agrees_with_lunar_python_day_by_day() -> None:
+    from lunar_python import Solar
+
+    names = {"春节": "春节", "元宵节": "元宵节", "端午节": "端午节", "七夕节": "七夕",
+             "中秋节": "中秋节", "重阳节": "重阳节", "腊八节": "腊八节", "除夕": "除夕"}
+    d = date(2025, 1, 1)
+    while d <= date(2026, 12, 31):
+        ref = Solar.fromYmd(d.year, d.month, d.day).getLunar()
+        info = day_info(d)
+        assert info.lunar == ref.getMonthInChinese() + "月" + ref.getDayInChinese()
+        assert (info.solar_term or "") == ref.getJieQi()
+        expected = {names[f] for f in ref.getFestivals() if f in names}
+        if ref.getJieQi() == "清明":
+            expected.add("清明")
+        assert set(info.festivals) == expected, d
+        d += timedelta(days=1)
+
+
+def test_day_info_for_a_whole_year_is_fast() -> None:
+    lunar._year_index.cache_clear()
+    lunar._lunar_year_months.cache_clear()
+    lunar.solar_terms.cache_clear()
+    t0 = time.perf_counter()
+    for i in range(366):
+        day_info(date(2028, 1, 1) + timedelta(days=i))
+    cold = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    for i in range(366):
+        day_info(date(2028, 1, 1) + timedelta(days=i))
+    warm = time.perf_counter() - t0
+    assert cold < 0.5, cold  # typically ~20 ms: a few lunar-python year tables
+    assert warm < 0.1, warm  # typically ~1 ms
+
+
+@pytest.mark.parametrize("d", [date(1900, 12, 31), date(2100, 1, 1)])
+def test_dates_outside_supported_range_are_refused(d: date) -> None:
+    with pytest.raises(LunarDateError, match="日期超出支持范围（1901–2099 年）"):
+        day_info(d)
+    with pytest.raises(LunarDateError, match="日期超出支持范围（1901–2099 年）"):
+        festivals_in_range("春节", d, date(2050, 1, 1) if d.year < 2000 else d)
+
+
+def test_range_edges_are_supported() -> None:
+    assert day_info(date(1901, 1, 1)).lunar == "冬月十一"
+    assert day_info(date(2099, 12, 31)).lunar == "冬月二十"
+    assert festival_date("除夕", 1900) == date(1901, 2, 18)
+    with pytest.raises(LunarDateError, match="日期超出支持范围"):
+        festival_date("除夕", 2099)  # falls in January 2100
+
+
+# --------------------------------------------------------------------------- holidays
+
+
+def _days(year: int, kind: str) -> list[date]:
+    return [o.date for o in official_days(year) if o.kind == kind]
+
+
+def test_2025_make_up_workdays_match_state_council_notice() -> None:
+    # 国办发明电〔2024〕12号
+    assert _days(2025, "workday") == [
+        date(2025, 1, 26), date(2025, 2, 8), date(2025, 4, 27), date(2025, 9, 28), date(2025, 10, 11),
+    ]
+
+
+def test_2026_make_up_workdays_match_state_council_notice() -> None:
+    assert _days(2026, "workday") == [
+        date(2026, 1, 4), date(2026, 2, 14), date(2026, 2, 28), date(2026, 5, 9), date(2026, 9, 20),
+        date(2026, 10, 10),
+    ]
+
+
+def test_2026_spring_festival_holiday_is_nine_days() -> None:
+    spring = [o for o in official_days(2026) if o.name == "春节" and o.kind == "holiday"]
+    assert [o.date for o in spring] == [date(2026, 2, 15) + timedelta(days=i) for i in range(9)]
+    workdays = {o.date: o.name for o in official_days(2026) if o.kind == "workday"}
+    assert workdays[date(2026, 2, 14)] == "春节"
+    assert workdays[date(2026, 2, 28)] == "春节"
+
+
+def test_2025_national_day_and_mid_autumn_holiday() -> None:
+    days = {o.date: o for o in official_days(2025)}
+    for i in range(8):
+        d = date(2025, 10, 1) + timedelta(days=i)
+        assert days[d].kind == "holiday"
+    # 中秋 (10-06) fell inside the 国庆 break; the notice lists it as 中秋节.
+    assert days[date(2025, 10, 6)].name == "中秋节"
+    assert days[date(2025, 10, 1)].name == "国庆节"
+    assert date(2025, 10, 9) not in days
+
+
+def test_holiday_names_are_chinese() -> None:
+    names = {o.name for year in (2015, 2025, 2026) for o in official_days(year)}
+    assert names == {
+        "元旦", "春节", "清明节", "劳动节", "端午节", "中秋节", "国庆节",
+        "中国人民抗日战争暨世界反法西斯战争胜利70周年纪念日",
+    }
+    assert all(isinstance(o, OfficialDay) and o.kind in ("holiday", "workday") for o in official_days(2026))
+
+
+def test_unknown_year_raises_no_holiday_data() -> None:
+    with pytest.raises(NoHolidayData) as err:
+        official_days(2099)
+    assert str(err.value) == "尚无 2099 年的法定节假日数据（国务院通知尚未录入）"
+    assert isinstance(err.value, LookupError)
+
+
+def test_known_years_cover_2025_and_2026() -> None:
+    years = known_years()
+    assert 2025 in years and 2026 in years and 2099 not in years
+    assert holidays.official_day(date(2026, 2, 14)) == OfficialDay(date(2026, 2, 14), "workday", "春节")
+    assert holidays.official_day(date(2026, 3, 4)) is None
+
+
+# --------------------------------------------------------------------------- purity
+
+
+@pytest.mark.parametrize("module", ["lunar.py", "holidays.py"])
+def test_festival_modules_are_pure(module: str) -> None:
+    path = Path(lunar.__file__).with_name(module)
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            names = [node.module or ""] if node.level == 0 else ["(relative)"]
+        else:
+            continue
+        for name in names:
+            assert not name.startswith(("flask", "sqlalchemy", "calendar_app", "(relative)")), name

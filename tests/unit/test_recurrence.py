@@ -1,0 +1,674 @@
+"""Behaviour of the recurrence engine: the bureau programs' real cadences and every refusal."""
+from __future__ import annotations
+
+import ast
+import time as _time
+from datetime import date, datetime, time, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+import calendar_app.recurrence as recurrence
+from calendar_app.festivals import lunar
+from calendar_app.recurrence import (
+    Instance,
+    LunarRule,
+    RecurrenceError,
+    SeriesSpec,
+    expand,
+    format_lunar_rule,
+    ical_rrule,
+    parse_lunar_rule,
+    parse_rrule,
+    validate,
+)
+
+UTC = timezone.utc
+HORIZON = date(2027, 12, 31)
+
+
+def utc(*args: int) -> datetime:
+    return datetime(*args, tzinfo=UTC)
+
+
+def starts(spec: SeriesSpec, ws: datetime = utc(1990, 1, 1), we: datetime = utc(2099, 1, 1)) -> list:
+    return [i.start for i in expand(spec, ws, we)]
+
+
+def timed(start: datetime, minutes: int = 120, **kw) -> SeriesSpec:
+    return SeriesSpec(start=start, end=start + timedelta(minutes=minutes), **kw)
+
+
+def refused(spec: SeriesSpec, field: str, message: str, **kw) -> RecurrenceError:
+    """Assert validate() refuses ``spec`` naming ``field`` with a message containing ``message``."""
+    with pytest.raises(RecurrenceError) as err:
+        validate(spec, horizon_end=kw.pop("horizon_end", HORIZON), **kw)
+    assert err.value.field == field, (err.value.field, str(err.value))
+    assert message in str(err.value), str(err.value)
+    return err.value
+
+
+# --------------------------------------------------------------------------- programs
+
+
+def test_every_saturday_heritage_series_falls_on_saturdays() -> None:
+    # 非遗星期六 at 尼山书院: every Saturday 09:30-11:30.
+    spec = timed(datetime(2026, 1, 3, 9, 30), rrule="FREQ=WEEKLY;BYDAY=SA")
+    instances = expand(spec, utc(2025, 12, 31, 16), utc(2026, 12, 31, 16))  # = calendar year 2026 in Beijing
+    assert len(instances) == 52
+    assert all(i.start.weekday() == 5 and i.start.time() == time(9, 30) for i in instances)
+    assert instances[0].start_utc == utc(2026, 1, 3, 1, 30)
+    assert instances[-1].start == datetime(2026, 12, 26, 9, 30)
+    assert validate(spec, horizon_end=HORIZON) == []
+
+
+def test_linzi_summer_evenings_skip_mondays() -> None:
+    # 临淄之夏: every evening June-August except Mondays, 19:30-21:30 Beijing time.
+    spec = timed(
+        datetime(2026, 6, 2, 19, 30),
+        rrule="FREQ=DAILY;BYDAY=TU,WE,TH,FR,SA,SU;UNTIL=20260831T133000Z",
+    )
+    got = starts(spec)
+    assert got[0] == datetime(2026, 6, 2, 19, 30)
+    assert got[-1] == datetime(2026, 8, 30, 19, 30)  # 08-31 is a Monday
+    assert all(d.weekday() != 0 for d in got)
+    assert all(d.time() == time(19, 30) for d in got)
+    # 91 days from 06-02 to 08-31, minus 13 Mondays.
+    assert len(got) == 78
+
+
+def test_monthly_rendezvous_every_month() -> None:
+    # 月季有约: at least one activity every month, here the 2nd Saturday.
+    spec = timed(datetime(2026, 1, 10, 14, 0), rrule="FREQ=MONTHLY;BYDAY=2SA;COUNT=12")
+    got = starts(spec)
+    assert len(got) == 12
+    assert sorted({d.month for d in got}) == list(range(1, 13))
+    assert all(d.weekday() == 5 and 8 <= d.day <= 14 for d in got)
+
+
+def test_last_sunday_of_month() -> None:
+    spec = timed(datetime(2026, 1, 25, 10, 0), rrule="FREQ=MONTHLY;BYDAY=-1SU;UNTIL=20260630T235959Z")
+    assert [d.date() for d in starts(spec)] == [
+        date(2026, 1, 25), date(2026, 2, 22), date(2026, 3, 29),
+        date(2026, 4, 26), date(2026, 5, 31), date(2026, 6, 28),
+    ]
+
+
+def test_first_saturday() -> None:
+    spec = timed(datetime(2026, 1, 3, 10, 0), rrule="FREQ=MONTHLY;BYDAY=1SA;COUNT=5")
+    assert [d.date() for d in starts(spec)] == [
+        date(2026, 1, 3), date(2026, 2, 7), date(2026, 3, 7), date(2026, 4, 4), date(2026, 5, 2),
+    ]
+
+
+def test_bysetpos() -> None:
+    # The last working weekday of each month.
+    spec = timed(datetime(2026, 1, 30, 15, 0), rrule="FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1;COUNT=8")
+    assert [d.date() for d in starts(spec)] == [
+        date(2026, 1, 30), date(2026, 2, 27), date(2026, 3, 31), date(2026, 4, 30),
+        date(2026, 5, 29), date(2026, 6, 30), date(2026, 7, 31), date(2026, 8, 31),
+    ]
+
+
+def test_yearly_rule_defaults_to_dtstart_day() -> None:
+    spec = timed(datetime(2024, 2, 29, 9, 0), rrule="FREQ=YEARLY;COUNT=3")
+    assert starts(spec) == [datetime(2024, 2, 29, 9), datetime(2028, 2, 29, 9), datetime(2032, 2, 29, 9)]
+
+
+def test_exdate_removes_and_rdate_adds() -> None:
+    spec = timed(
+        datetime(2026, 1, 3, 9, 30),
+        rrule="FREQ=WEEKLY;BYDAY=SA;COUNT=4",
+        exdates=(datetime(2026, 1, 10, 9, 30),),
+        rdates=(datetime(2026, 1, 14, 19, 0),),
+    )
+    assert starts(spec) == [
+        datetime(2026, 1, 3, 9, 30), datetime(2026, 1, 14, 19, 0),
+        datetime(2026, 1, 17, 9, 30), datetime(2026, 1, 24, 9, 30),
+    ]
+    # The RDATE keeps the series' duration.
+    assert [i.end - i.start for i in expand(spec, utc(2026, 1, 1), utc(2026, 2, 1))] == [timedelta(hours=2)] * 4
+
+
+def test_exdate_as_date_removes_every_instance_that_day() -> None:
+    spec = timed(datetime(2026, 1, 3, 9, 30), rrule="FREQ=DAILY;COUNT=3", exdates=(date(2026, 1, 4),))
+    assert starts(spec) == [datetime(2026, 1, 3, 9, 30), datetime(2026, 1, 5, 9, 30)]
+
+
+def test_exdate_can_remove_dtstart() -> None:
+    spec = timed(datetime(2026, 1, 3, 9, 30), rrule="FREQ=WEEKLY;COUNT=2", exdates=(datetime(2026, 1, 3, 9, 30),))
+    assert starts(spec) == [datetime(2026, 1, 10, 9, 30)]
+
+
+def test_all_day_instances_are_dates() -> None:
+    spec = SeriesSpec(start=date(2026, 6, 1), end=date(2026, 6, 3), rrule="FREQ=MONTHLY;COUNT=3")
+    instances = expand(spec, utc(2026, 1, 1), utc(2027, 1, 1))
+    assert [(i.start, i.end) for i in instances] == [
+        (date(2026, 6, 1), date(2026, 6, 3)),
+        (date(2026, 7, 1), date(2026, 7, 3)),
+        (date(2026, 8, 1), date(2026, 8, 3)),
+    ]
+    first = instances[0]
+    assert type(first.start) is date and type(first.recurrence_id) is date
+    # Local midnight in Beijing is 16:00 UTC the day before.
+    assert first.start_utc == utc(2026, 5, 31, 16) and first.end_utc == utc(2026, 6, 2, 16)
+
+
+def test_all_day_end_equal_to_start_is_one_day() -> None:
+    spec = SeriesSpec(start=date(2026, 6, 1), end=date(2026, 6, 1))
+    assert validate(spec, horizon_end=HORIZON) == ["全天活动的结束日期与开始日期相同，按一天处理"]
+    (only,) = expand(spec, utc(2026, 1, 1), utc(2027, 1, 1))
+    assert only.end == date(2026, 6, 2)
+
+
+def test_wall_clock_kept_across_dst_in_berlin() -> None:
+    # Summer time starts in Berlin on 2026-03-29.
+    spec = timed(datetime(2026, 3, 21, 19, 30), tzid="Europe/Berlin", rrule="FREQ=WEEKLY;BYDAY=SA;COUNT=3")
+    instances = expand(spec, utc(2026, 3, 1), utc(2026, 5, 1))
+    assert [i.start.time() for i in instances] == [time(19, 30)] * 3
+    assert [i.start_utc for i in instances] == [utc(2026, 3, 21, 18, 30), utc(2026, 3, 28, 18, 30), utc(2026, 4, 4, 17, 30)]
+    assert all(i.end_utc - i.start_utc == timedelta(hours=2) for i in instances)
+
+
+def test_non_recurring_spec_yields_single_instance_when_it_overlaps() -> None:
+    spec = timed(datetime(2026, 9, 25, 19, 0))  # 中秋 evening gala
+    (only,) = expand(spec, utc(2026, 9, 1), utc(2026, 10, 1))
+    assert only == Instance(
+        recurrence_id=datetime(2026, 9, 25, 19, 0),
+        start=datetime(2026, 9, 25, 19, 0),
+        end=datetime(2026, 9, 25, 21, 0),
+        start_utc=utc(2026, 9, 25, 11),
+        end_utc=utc(2026, 9, 25, 13),
+    )
+    assert expand(spec, utc(2026, 10, 1), utc(2026, 11, 1)) == []
+
+
+def test_window_overlap_is_half_open() -> None:
+    spec = timed(datetime(2026, 9, 25, 19, 0))  # 11:00-13:00 UTC
+    assert expand(spec, utc(2026, 9, 25, 12), utc(2026, 9, 25, 12, 30))  # running instance included
+    assert expand(spec, utc(2026, 9, 25, 13), utc(2026, 9, 26)) == []  # ended exactly at window start
+    assert expand(spec, utc(2026, 9, 25), utc(2026, 9, 25, 11)) == []  # starts exactly at window end
+    assert expand(spec, utc(2026, 9, 26), utc(2026, 9, 25)) == []  # empty window
+
+
+def test_window_must_be_timezone_aware() -> None:
+    spec = timed(datetime(2026, 9, 25, 19, 0))
+    with pytest.raises(ValueError, match="带时区"):
+        expand(spec, datetime(2026, 9, 1), utc(2026, 10, 1))
+
+
+def test_recurrence_id_is_the_original_local_start() -> None:
+    spec = timed(datetime(2026, 1, 3, 9, 30), rrule="FREQ=WEEKLY;COUNT=3")
+    assert all(i.recurrence_id == i.start for i in expand(spec, utc(2026, 1, 1), utc(2026, 2, 1)))
+
+
+# --------------------------------------------------------------------------- DTSTART and COUNT/UNTIL
+
+
+def test_dtstart_is_always_an_instance_and_count_counts_rule_occurrences() -> None:
+    # 2026-01-05 is a Monday: not a Saturday, yet (RFC 5545 / recurring-ical-events) still an instance.
+    spec = timed(datetime(2026, 1, 5, 9, 30), rrule="FREQ=WEEKLY;BYDAY=SA;COUNT=2")
+    assert starts(spec) == [datetime(2026, 1, 5, 9, 30), datetime(2026, 1, 10, 9, 30), datetime(2026, 1, 17, 9, 30)]
+    assert validate(spec, horizon_end=HORIZON) == [
+        "开始时间不符合重复规则，但按 RFC 5545 仍算作第一次活动；如不需要，请把开始时间改到规则上的第一天"
+    ]
+
+
+def test_until_in_utc_is_compared_with_the_utc_instant() -> None:
+    base = datetime(2026, 6, 1, 19, 30)  # 11:30 UTC
+    assert starts(timed(base, rrule="FREQ=DAILY;UNTIL=20260605T113000Z"))[-1] == datetime(2026, 6, 5, 19, 30)
+    assert starts(timed(base, rrule="FREQ=DAILY;UNTIL=20260605T112959Z"))[-1] == datetime(2026, 6, 4, 19, 30)
+
+
+def test_floating_and_date_until_are_local() -> None:
+    base = datetime(2026, 6, 1, 19, 30)
+    assert starts(timed(base, rrule="FREQ=DAILY;UNTIL=20260605T193000"))[-1] == datetime(2026, 6, 5, 19, 30)
+    assert starts(timed(base, rrule="FREQ=DAILY;UNTIL=20260605T192959"))[-1] == datetime(2026, 6, 4, 19, 30)
+    # A DATE UNTIL with a timed start includes that whole local day.
+    assert starts(timed(base, rrule="FREQ=DAILY;UNTIL=20260605"))[-1] == datetime(2026, 6, 5, 19, 30)
+
+
+def test_ical_rrule_publishes_until_in_utc_or_as_date() -> None:
+    base = datetime(2026, 6, 1, 19, 30)
+    assert ical_rrule(timed(base, rrule="FREQ=DAILY;UNTIL=20260605")) == "FREQ=DAILY;UNTIL=20260605T155959Z"
+    assert ical_rrule(timed(base, rrule="FREQ=DAILY;UNTIL=20260605T193000")) == "FREQ=DAILY;UNTIL=20260605T113000Z"
+    assert ical_rrule(timed(base, rrule="rrule:freq=daily;until=20260605T113000Z")) == "FREQ=DAILY;UNTIL=20260605T113000Z"
+    all_day = SeriesSpec(start=date(2026, 6, 1), end=date(2026, 6, 2), rrule="FREQ=DAILY;UNTIL=20260605T155959Z")
+    assert ical_rrule(all_day) == "FREQ=DAILY;UNTIL=20260605"
+    assert ical_rrule(timed(base, rrule="FREQ=WEEKLY;BYDAY=SA;COUNT=3")) == "FREQ=WEEKLY;BYDAY=SA;COUNT=3"
+    assert ical_rrule(timed(base)) is None
+    assert ical_rrule(timed(base, lunar=LunarRule(festival="元宵节"))) is None
+
+
+# --------------------------------------------------------------------------- lunar rules
+
+
+def test_lantern_festival_series_moves_with_lunar_calendar() -> None:
+    # 非遗大集 on 元宵节, 09:00-17:00.
+    spec = timed(datetime(2024, 2, 24, 9, 0), minutes=480, lunar=LunarRule(festival="元宵节"))
+    got = starts(spec, utc(2024, 1, 1), utc(2027, 12, 31))
+    assert got == [
+        datetime(2024, 2, 24, 9), datetime(2025, 2, 12, 9), datetime(2026, 3, 3, 9), datetime(2027, 2, 20, 9),
+    ]
+    assert validate(spec, horizon_end=HORIZON) == []
+
+
+def test_spring_festival_span_six_days() -> None:
+    spec = SeriesSpec(start=date(2026, 2, 17), end=date(2026, 2, 18), lunar=parse_lunar_rule("FESTIVAL=春节;DAYS=6"))
+    got = starts(spec, utc(2026, 1, 1), utc(2027, 12, 31))
+    assert got == [date(2026, 2, 17) + timedelta(days=i) for i in range(6)] + [
+        date(2027, 2, 6) + timedelta(days=i) for i in range(6)
+    ]
+
+
+def test_lunar_series_keeps_time_of_day_and_duration() -> None:
+    spec = timed(datetime(2025, 10, 6, 19, 30), minutes=90, tzid="Asia/Shanghai", lunar=LunarRule(festival="中秋"))
+    instances = expand(spec, utc(2025, 1, 1), utc(2027, 1, 1))
+    assert [(i.start, i.end) for i in instances] == [
+        (datetime(2025, 10, 6, 19, 30), datetime(2025, 10, 6, 21, 0)),
+        (datetime(2026, 9, 25, 19, 30), datetime(2026, 9, 25, 21, 0)),
+    ]
+
+
+def test_lunar_rule_from_a_date_mid_lunar_year() -> None:
+    # 腊八 of lunar 2025 lies in January 2026; a series starting then must find it.
+    spec = SeriesSpec(start=date(2026, 1, 26), end=date(2026, 1, 27), lunar=LunarRule(festival="腊八节", count=2))
+    assert starts(spec) == [date(2026, 1, 26), date(2027, 1, 15)]
+
+
+def test_lunar_chuxi_series_handles_29_and_30_day_layue() -> None:
+    spec = SeriesSpec(start=date(2024, 2, 9), end=date(2024, 2, 10), lunar=LunarRule(festival="除夕", count=3))
+    assert starts(spec) == [date(2024, 2, 9), date(2025, 1, 28), date(2026, 2, 16)]
+
+
+def test_lunar_until_and_count() -> None:
+    base = dict(start=date(2024, 2, 24), end=date(2024, 2, 25))
+    assert starts(SeriesSpec(**base, lunar=LunarRule(festival="元宵节", until=date(2026, 3, 3)))) == [
+        date(2024, 2, 24), date(2025, 2, 12), date(2026, 3, 3),
+    ]
+    assert starts(SeriesSpec(**base, lunar=LunarRule(festival="元宵节", until=date(2026, 3, 2)))) == [
+        date(2024, 2, 24), date(2025, 2, 12),
+    ]
+    assert starts(SeriesSpec(**base, lunar=LunarRule(festival="元宵节", count=2))) == [
+        date(2024, 2, 24), date(2025, 2, 12),
+    ]
+
+
+def test_lunar_series_with_exdate_and_rdate() -> None:
+    spec = SeriesSpec(
+        start=date(2024, 2, 24), end=date(2024, 2, 25), lunar=LunarRule(festival="元宵节", count=3),
+        exdates=(date(2025, 2, 12),), rdates=(date(2025, 2, 15),),
+    )
+    assert starts(spec) == [date(2024, 2, 24), date(2025, 2, 15), date(2026, 3, 3)]
+
+
+def test_lunar_series_stops_at_end_of_supported_range() -> None:
+    spec = SeriesSpec(start=date(2095, 1, 1), end=date(2095, 1, 2), lunar=LunarRule(festival="除夕"))
+    got = starts(spec, utc(2090, 1, 1), utc(2100, 6, 1))
+    assert got[0] == date(2095, 1, 1) and got[-1].year == 2099
+    assert all(d <= date(2099, 12, 31) for d in got)
+
+
+def test_lunar_dtstart_off_rule_is_an_instance_with_a_warning() -> None:
+    spec = SeriesSpec(start=date(2026, 1, 1), end=date(2026, 1, 2), lunar=LunarRule(festival="元宵节", count=1))
+    assert starts(spec) == [date(2026, 1, 1), date(2026, 3, 3)]
+    assert validate(spec, horizon_end=HORIZON) == [
+        "开始日期不是农历规则所指的日子，但仍算作第一次活动；如不需要，请把开始日期改为第一个节日当天"
+    ]
+
+
+def test_missing_lunar_day_policies() -> None:
+    # 腊月三十: lunar 2023 has it (2024-02-09); 2024 and 2025 have a 29-day 腊月.
+    assert [lunar.month_length(y, 12) for y in (2023, 2024, 2025)] == [30, 29, 29]
+    base = dict(start=date(2024, 2, 9), end=date(2024, 2, 10))
+    skip = SeriesSpec(**base, lunar=parse_lunar_rule("LUNAR=12-30;MISSING=SKIP"))
+    assert starts(skip, utc(2024, 1, 1), utc(2026, 12, 31)) == [date(2024, 2, 9)]
+    last = SeriesSpec(**base, lunar=parse_lunar_rule("LUNAR=12-30;MISSING=LAST_DAY"))
+    assert starts(last, utc(2024, 1, 1), utc(2026, 12, 31)) == [date(2024, 2, 9), date(2025, 1, 28), date(2026, 2, 16)]
+    error = SeriesSpec(**base, lunar=parse_lunar_rule("LUNAR=12-30"))
+    refused(error, "lunar", "农历2024年腊月只有29天，没有三十日")
+    # Within a horizon that holds only years that have the day, it is fine.
+    assert validate(error, horizon_end=date(2024, 12, 31)) == []
+    with pytest.raises(RecurrenceError, match="农历2024年腊月只有29天") as err:
+        expand(error, utc(2024, 1, 1), utc(2026, 1, 1))
+    assert err.value.field == "lunar"
+
+
+def test_lunar_rule_as_text_in_spec() -> None:
+    spec = SeriesSpec(start=date(2024, 2, 24), end=date(2024, 2, 25), lunar="农历正月十五")  # type: ignore[arg-type]
+    assert starts(spec, utc(2024, 1, 1), utc(2025, 12, 31)) == [date(2024, 2, 24), date(2025, 2, 12)]
+
+
+# --------------------------------------------------------------------------- parsing
+
+
+@pytest.mark.parametrize(
+    ("text", "normalized"),
+    [
+        ("FREQ=WEEKLY;BYDAY=SA", "FREQ=WEEKLY;BYDAY=SA"),
+        ("RRULE:FREQ=WEEKLY;BYDAY=SA", "FREQ=WEEKLY;BYDAY=SA"),
+        ("rrule:freq=weekly;byday=sa;", "FREQ=WEEKLY;BYDAY=SA"),
+        ("FREQ=MONTHLY;BYDAY=+1SA", "FREQ=MONTHLY;BYDAY=1SA"),
+        ("FREQ=MONTHLY;BYDAY=-1SU;INTERVAL=1", "FREQ=MONTHLY;BYDAY=-1SU"),
+        ("UNTIL=20260831T133000Z;FREQ=DAILY;INTERVAL=2", "FREQ=DAILY;INTERVAL=2;UNTIL=20260831T133000Z"),
+        ("FREQ=YEARLY;BYMONTH=6,7,8;BYMONTHDAY=1,-1;WKST=SU;COUNT=10", "FREQ=YEARLY;BYMONTH=6,7,8;BYMONTHDAY=1,-1;WKST=SU;COUNT=10"),
+        ("FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1", "FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1"),
+    ],
+)
+def test_parse_rrule_normalizes(text: str, normalized: str) -> None:
+    assert parse_rrule(text) == normalized
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "重复规则不能为空"),
+        ("RRULE:", "重复规则不能为空"),
+        ("FREQ=WEEKLY;BYDAY=SA\nDTSTART:20260101", "控制字符"),
+        ("FREQ=WEEKLY\x00", "控制字符"),
+        ("FREQ=WEEKLY;BYDAY=" + ",".join(["SA"] * 200), "重复规则过长（最多 500 个字符）"),
+        ("FREQ=SOMETIMES", "重复规则无法解析：未知的重复频率 SOMETIMES"),
+        ("BYDAY=SA", "缺少 FREQ"),
+        ("FREQ=WEEKLY;WEEKLY", "重复规则无法解析"),
+        ("FREQ=WEEKLY;FREQ=DAILY", "FREQ 出现了多次"),
+        ("FREQ=HOURLY", "不支持按秒/分钟/小时重复"),
+        ("FREQ=MINUTELY", "不支持按秒/分钟/小时重复"),
+        ("FREQ=SECONDLY", "不支持按秒/分钟/小时重复"),
+        ("FREQ=DAILY;BYHOUR=9,19", "不支持按秒/分钟/小时重复"),
+        ("FREQ=YEARLY;BYWEEKNO=20", "不支持的规则部分 BYWEEKNO"),
+        ("FREQ=YEARLY;BYEASTER=0", "不支持的规则部分 BYEASTER"),
+        ("FREQ=WEEKLY;COUNT=5;UNTIL=20261231", "COUNT 与 UNTIL 不能同时使用"),
+        ("FREQ=WEEKLY;INTERVAL=0", "INTERVAL 必须是 1–1000 之间的整数"),
+        ("FREQ=WEEKLY;INTERVAL=two", "INTERVAL 必须是 1–1000 之间的整数"),
+        ("FREQ=WEEKLY;COUNT=0", "COUNT 必须是 1–5000 之间的整数"),
+        ("FREQ=WEEKLY;BYDAY=SAT", "BYDAY 无法解析：SAT"),
+        ("FREQ=WEEKLY;BYDAY=1SA", "只有按月或按年重复时，BYDAY 才能带序号"),
+        ("FREQ=MONTHLY;BYDAY=6SA", "BYDAY 的序号超出范围：6SA"),
+        ("FREQ=MONTHLY;BYDAY=MO,1SA", "BYDAY 不能混用带序号和不带序号的星期"),
+        ("FREQ=WEEKLY;BYMONTHDAY=1", "按周重复时不能使用 BYMONTHDAY"),
+        ("FREQ=MONTHLY;BYMONTHDAY=32", "BYMONTHDAY 必须是 1–31"),
+        ("FREQ=MONTHLY;BYMONTHDAY=0", "BYMONTHDAY 必须是 1–31"),
+        ("FREQ=YEARLY;BYMONTH=13", "BYMONTH 必须是 1–12 之间的整数"),
+        ("FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30", "重复规则不会产生任何日期"),
+        ("FREQ=MONTHLY;BYSETPOS=1", "BYSETPOS 必须与 BYDAY、BYMONTHDAY 或 BYMONTH 一起使用"),
+        ("FREQ=DAILY;BYDAY=MO;BYSETPOS=1", "按天重复时不能使用 BYSETPOS"),
+        ("FREQ=MONTHLY;BYDAY=MO;BYSETPOS=0", "BYSETPOS 必须是 1–366"),
+        ("FREQ=WEEKLY;UNTIL=2026-12-31", "UNTIL 无法解析"),
+        ("FREQ=WEEKLY;UNTIL=20261332", "UNTIL 不是有效的日期"),
+        ("FREQ=WEEKLY;UNTIL=21000101", "日期超出支持范围（1901–2099 年）"),
+        ("FREQ=WEEKLY;WKST=XX", "WKST 无法解析"),
+        ("FREQ=WEEKLY;BYDAY=", "BYDAY 没有值"),
+    ],
+)
+def test_parse_rrule_refuses(text: str, message: str) -> None:
+    with pytest.raises(RecurrenceError) as err:
+        parse_rrule(text)
+    assert err.value.field == "rrule"
+    assert message in str(err.value), str(err.value)
+
+
+def test_parse_rrule_refuses_non_text() -> None:
+    with pytest.raises(RecurrenceError, match="重复规则必须是文字"):
+        parse_rrule(None)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("text", "rule", "canonical"),
+    [
+        ("FESTIVAL=元宵节", LunarRule(festival="元宵节"), "FESTIVAL=元宵节"),
+        ("FESTIVAL=春节;DAYS=6", LunarRule(festival="春节", span_days=6), "FESTIVAL=春节;DAYS=6"),
+        ("LUNAR=1-15", LunarRule(month=1, day=15), "LUNAR=1-15"),
+        ("LUNAR=12-30;MISSING=LAST_DAY", LunarRule(month=12, day=30, missing="last_day"), "LUNAR=12-30;MISSING=LAST_DAY"),
+        ("lunar=12-30;missing=skip", LunarRule(month=12, day=30, missing="skip"), "LUNAR=12-30;MISSING=SKIP"),
+        ("FESTIVAL=中秋;UNTIL=20301231", LunarRule(festival="中秋节", until=date(2030, 12, 31)), "FESTIVAL=中秋节;UNTIL=20301231"),
+        ("LUNAR=8-15;COUNT=5", LunarRule(month=8, day=15, count=5), "LUNAR=8-15;COUNT=5"),
+        ("农历正月十五", LunarRule(month=1, day=15), "LUNAR=1-15"),
+        ("每年农历腊月初八", LunarRule(month=12, day=8), "LUNAR=12-8"),
+        ("农历八月十五日", LunarRule(month=8, day=15), "LUNAR=8-15"),
+        ("冬月廿三", LunarRule(month=11, day=23), "LUNAR=11-23"),
+        ("农历十二月三十", LunarRule(month=12, day=30), "LUNAR=12-30"),
+        ("中秋", LunarRule(festival="中秋节"), "FESTIVAL=中秋节"),
+        ("农历七夕节", LunarRule(festival="七夕"), "FESTIVAL=七夕"),
+        ("清明", LunarRule(festival="清明"), "FESTIVAL=清明"),
+    ],
+)
+def test_parse_and_format_lunar_rule(text: str, rule: LunarRule, canonical: str) -> None:
+    assert parse_lunar_rule(text) == rule
+    assert format_lunar_rule(rule) == canonical
+    assert parse_lunar_rule(canonical) == rule
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "农历规则不能为空"),
+        ("农历闰四月初一", "不支持按闰月重复"),
+        ("圣诞节", "农历规则无法解析：圣诞节"),
+        ("FESTIVAL=圣诞节", "不支持的节日：圣诞节"),
+        ("LUNAR=13-1", "农历月份必须在 1–12 之间"),
+        ("LUNAR=1-31", "农历日期必须在 1–30 之间"),
+        ("LUNAR=1/15", "LUNAR 应为“月-日”"),
+        ("FESTIVAL=春节;LUNAR=1-1", "只能指定节日或农历月日之一"),
+        ("DAYS=3", "农历规则必须指定节日或农历月日"),
+        ("FESTIVAL=春节;DAYS=0", "持续天数必须在 1–31 之间"),
+        ("FESTIVAL=春节;MISSING=GUESS", "缺日处理方式必须是 ERROR、SKIP 或 LAST_DAY"),
+        ("FESTIVAL=春节;COUNT=3;UNTIL=20301231", "COUNT 与 UNTIL 不能同时使用"),
+        ("FESTIVAL=春节;UNTIL=21001231", "日期超出支持范围（1901–2099 年）"),
+        ("FESTIVAL=春节;FREQ=YEARLY", "不支持的规则部分 FREQ"),
+        ("FESTIVAL=春节\n", "控制字符"),
+    ],
+)
+def test_parse_lunar_rule_refuses(text: str, message: str) -> None:
+    with pytest.raises(RecurrenceError) as err:
+        parse_lunar_rule(text)
+    assert err.value.field == "lunar"
+    assert message in str(err.value), str(err.value)
+
+
+# --------------------------------------------------------------------------- validate: every refusal
+
+
+START = datetime(2026, 1, 3, 9, 30)
+
+
+def test_refuses_end_before_start() -> None:
+    refused(SeriesSpec(start=START, end=START - timedelta(minutes=1)), "end", "结束时间早于开始时间")
+    refused(SeriesSpec(start=date(2026, 1, 3), end=date(2026, 1, 2)), "end", "结束时间早于开始时间")
+
+
+def test_refuses_timed_end_equal_to_start() -> None:
+    refused(SeriesSpec(start=START, end=START), "end", "结束时间必须晚于开始时间")
+
+
+def test_refuses_mixed_date_and_datetime() -> None:
+    refused(SeriesSpec(start=date(2026, 1, 3), end=START), "end", "结束时间与开始时间的类型不一致")
+    refused(SeriesSpec(start=START, end=date(2026, 1, 4)), "end", "结束时间与开始时间的类型不一致")
+
+
+def test_refuses_aware_start() -> None:
+    aware = START.replace(tzinfo=UTC)
+    refused(SeriesSpec(start=aware, end=aware + timedelta(hours=1)), "start", "开始时间必须是不带时区的本地时间")
+
+
+@pytest.mark.parametrize("tzid", ["Mars/Olympus", "", "../../etc/passwd", "Asia"])
+def test_refuses_unknown_tzid(tzid: str) -> None:
+    refused(timed(START, tzid=tzid), "tzid", "未知的时区")
+
+
+def test_refuses_start_outside_supported_range() -> None:
+    refused(timed(datetime(1900, 12, 31, 9)), "start", "日期超出支持范围（1901–2099 年）")
+    refused(timed(datetime(2100, 1, 1, 9)), "start", "日期超出支持范围（1901–2099 年）")
+    refused(SeriesSpec(start=date(2099, 12, 30), end=date(2100, 1, 2)), "end", "日期超出支持范围（1901–2099 年）")
+    # An all-day instance on the last supported day ends (exclusively) on 2100-01-01.
+    assert validate(SeriesSpec(start=date(2099, 12, 31), end=date(2100, 1, 1)), horizon_end=date(2099, 12, 31)) == []
+
+
+def test_refuses_rdates_and_exdates_outside_supported_range() -> None:
+    refused(timed(START, rdates=(datetime(2100, 1, 1, 9, 30),)), "rdates", "日期超出支持范围（1901–2099 年）")
+    refused(timed(START, exdates=(datetime(1900, 1, 1, 9, 30),)), "exdates", "日期超出支持范围（1901–2099 年）")
+    refused(timed(START, exdates=(date(2100, 1, 1),)), "exdates", "日期超出支持范围（1901–2099 年）")
+
+
+def test_refuses_wrong_kinds_of_rdates_and_exdates() -> None:
+    all_day = dict(start=date(2026, 1, 3), end=date(2026, 1, 4))
+    refused(SeriesSpec(**all_day, rdates=(START,)), "rdates", "全天活动的追加日期必须是日期")
+    refused(SeriesSpec(**all_day, exdates=(START,)), "exdates", "全天活动的排除日期必须是日期")
+    refused(timed(START, rdates=(date(2026, 1, 4),)), "rdates", "追加日期必须包含时间")
+    refused(timed(START, rdates=(START.replace(tzinfo=UTC),)), "rdates", "不带时区")
+    refused(timed(START, exdates=("2026-01-04",)), "exdates", "排除日期必须是日期或日期时间")
+    refused(timed(START, rdates="2026-01-04"), "rdates", "追加日期必须是日期的列表")
+
+
+def test_refuses_unparseable_or_unsupported_rrule() -> None:
+    refused(timed(START, rrule="FREQ=EVERY_SATURDAY"), "rrule", "重复规则无法解析")
+    refused(timed(START, rrule="FREQ=HOURLY;INTERVAL=2"), "rrule", "不支持按秒/分钟/小时重复")
+
+
+def test_refuses_until_before_start() -> None:
+    refused(timed(START, rrule="FREQ=WEEKLY;UNTIL=20260102T000000Z"), "rrule", "UNTIL 早于开始时间")
+    refused(timed(START, rrule="FREQ=WEEKLY;UNTIL=20260102"), "rrule", "UNTIL 早于开始时间")
+    # 01:29 UTC is 09:29 in Beijing: one minute before DTSTART.
+    refused(timed(START, rrule="FREQ=WEEKLY;UNTIL=20260103T012900Z"), "rrule", "UNTIL 早于开始时间")
+    assert validate(timed(START, rrule="FREQ=WEEKLY;UNTIL=20260103T013000Z"), horizon_end=HORIZON) == [
+        "按此规则，到 2027-12-31 为止除开始时间外没有其他活动，请检查规则"
+    ]
+    refused(
+        SeriesSpec(start=date(2026, 3, 3), end=date(2026, 3, 4), lunar=LunarRule(festival="元宵节", until=date(2026, 3, 2))),
+        "lunar",
+        "UNTIL 早于开始时间",
+    )
+
+
+def test_refuses_count_and_until_together() -> None:
+    refused(timed(START, rrule="FREQ=WEEKLY;COUNT=3;UNTIL=20261231T000000Z"), "rrule", "COUNT 与 UNTIL 不能同时使用")
+    refused(
+        timed(START, lunar=LunarRule(festival="春节", count=3, until=date(2030, 1, 1))), "lunar", "COUNT 与 UNTIL 不能同时使用"
+    )
+
+
+def test_refuses_rrule_and_lunar_together() -> None:
+    refused(
+        timed(START, rrule="FREQ=YEARLY", lunar=LunarRule(festival="春节")), "lunar", "重复规则与农历规则只能二选一"
+    )
+
+
+def test_refuses_lunar_rule_without_or_with_both_targets() -> None:
+    refused(timed(START, lunar=LunarRule()), "lunar", "农历规则必须指定节日或农历月日")
+    refused(timed(START, lunar=LunarRule(festival="春节", month=1, day=1)), "lunar", "只能指定节日或农历月日之一")
+    refused(timed(START, lunar=LunarRule(month=1)), "lunar", "农历规则必须同时指定农历月和日")
+    refused(timed(START, lunar=LunarRule(festival="圣诞节")), "lunar", "不支持的节日：圣诞节")
+
+
+def test_refuses_lunar_month_or_day_out_of_range() -> None:
+    refused(timed(START, lunar=LunarRule(month=13, day=1)), "lunar", "农历月份必须在 1–12 之间")
+    refused(timed(START, lunar=LunarRule(month=0, day=1)), "lunar", "农历月份必须在 1–12 之间")
+    refused(timed(START, lunar=LunarRule(month=1, day=31)), "lunar", "农历日期必须在 1–30 之间")
+    refused(timed(START, lunar=LunarRule(month=1, day=0)), "lunar", "农历日期必须在 1–30 之间")
+    refused(timed(START, lunar=LunarRule(festival="春节", span_days=40)), "lunar", "持续天数必须在 1–31 之间")
+    refused(timed(START, lunar=LunarRule(festival="春节", missing="maybe")), "lunar", "缺日处理方式")
+    refused(timed(START, lunar=LunarRule(festival="春节", count=0)), "lunar", "COUNT 必须是 1–200 之间的整数")
+
+
+def test_refuses_missing_lunar_day_naming_the_year() -> None:
+    spec = SeriesSpec(start=date(2026, 1, 1), end=date(2026, 1, 2), lunar=LunarRule(month=12, day=30))
+    err = refused(spec, "lunar", "农历2025年腊月只有29天，没有三十日")
+    assert "跳过" in str(err) and "最后一天" in str(err)
+
+
+def test_refuses_too_many_occurrences() -> None:
+    spec = timed(START, rrule="FREQ=DAILY")
+    refused(spec, "rrule", "重复次数过多", horizon_end=date(2031, 12, 31))
+    refused(spec, "rrule", "超过 100 次活动", horizon_end=date(2026, 12, 31), max_occurrences=100)
+    assert validate(spec, horizon_end=date(2026, 12, 31), max_occurrences=363) == []
+    refused(SeriesSpec(start=date(2026, 1, 1), end=date(2026, 1, 2), lunar=LunarRule(festival="春节", span_days=10)),
+            "lunar", "重复次数过多", horizon_end=date(2040, 12, 31), max_occurrences=50)
+
+
+# --------------------------------------------------------------------------- validate: warnings
+
+
+def test_validate_warns_about_useless_exdates_and_rdates() -> None:
+    spec = timed(
+        START,
+        rrule="FREQ=WEEKLY;BYDAY=SA;COUNT=3",
+        exdates=(datetime(2026, 1, 11, 9, 30), date(2026, 1, 12)),
+        rdates=(datetime(2026, 1, 10, 9, 30),),
+    )
+    assert validate(spec, horizon_end=HORIZON) == [
+        "追加日期 2026-01-10 09:30 本来就是规则内的活动，无需追加",
+        "排除日期 2026-01-11 09:30 不是本系列的活动，已忽略",
+        "排除日期 2026-01-12 当天没有本系列的活动，已忽略",
+    ]
+
+
+def test_blank_rrule_means_no_rule() -> None:
+    spec = timed(START, rrule="  ")
+    assert validate(spec, horizon_end=HORIZON) == []
+    assert len(expand(spec, utc(2026, 1, 1), utc(2027, 1, 1))) == 1
+
+
+# --------------------------------------------------------------------------- efficiency
+
+
+def test_expanding_a_daily_series_over_18_months_takes_milliseconds() -> None:
+    spec = timed(datetime(2026, 1, 1, 19, 30), rrule="FREQ=DAILY")
+    t0 = _time.perf_counter()
+    instances = expand(spec, utc(2026, 1, 1), utc(2027, 7, 1))
+    elapsed = _time.perf_counter() - t0
+    assert len(instances) == 546
+    assert elapsed < 0.1, elapsed  # typically ~3 ms
+
+
+def test_cost_grows_with_the_window_not_the_age_of_the_series() -> None:
+    old = timed(datetime(1901, 1, 1, 19, 30), rrule="FREQ=DAILY")
+    t0 = _time.perf_counter()
+    week = expand(old, utc(2099, 6, 1), utc(2099, 6, 8))
+    elapsed = _time.perf_counter() - t0
+    assert len(week) == 7
+    assert elapsed < 0.02, elapsed
+
+
+def test_rule_without_occurrences_does_not_scan_to_year_9999() -> None:
+    # Every 7th day from a Tuesday is never a Monday; dateutil would scan for seconds.
+    spec = timed(datetime(2026, 1, 6, 19, 30), rrule="FREQ=DAILY;INTERVAL=7;BYDAY=MO")
+    t0 = _time.perf_counter()
+    assert starts(spec, utc(2026, 1, 1), utc(2030, 1, 1)) == [datetime(2026, 1, 6, 19, 30)]
+    assert validate(spec, horizon_end=HORIZON) == [
+        "开始时间不符合重复规则，但按 RFC 5545 仍算作第一次活动；如不需要，请把开始时间改到规则上的第一天",
+        "按此规则，到 2027-12-31 为止除开始时间外没有其他活动，请检查规则",
+    ]
+    assert _time.perf_counter() - t0 < 0.2
+
+
+# --------------------------------------------------------------------------- purity
+
+
+def test_recurrence_package_is_pure() -> None:
+    package = Path(recurrence.__file__).parent
+    for path in package.glob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                for alias in node.names:
+                    assert not alias.name.startswith(("flask", "sqlalchemy", "calendar_app")), (path.name, alias.name)
+            elif isinstance(node, ast.ImportFrom):
+                module = node.module or ""
+                if node.level == 0:
+                    assert not module.startswith(("flask", "sqlalchemy", "calendar_app")), (path.name, module)
+                elif node.level == 2:
+                    # Only the pure festivals package may be used from outside recurrence/.
+                    assert module.startswith("festivals"), (path.name, module)
+
+
+def test_lunar_series_from_the_first_supported_day() -> None:
+    qingming = SeriesSpec(start=date(1901, 1, 1), end=date(1901, 1, 2), lunar=LunarRule(festival="清明", count=2))
+    assert starts(qingming, utc(1901, 1, 1), utc(1903, 1, 1)) == [
+        date(1901, 1, 1), lunar.festival_date("清明", 1901), lunar.festival_date("清明", 1902),
+    ]
+    chuxi = SeriesSpec(start=date(1901, 1, 1), end=date(1901, 1, 2), lunar=LunarRule(festival="除夕", count=1))
+    assert starts(chuxi, utc(1901, 1, 1), utc(1903, 1, 1)) == [date(1901, 1, 1), date(1901, 2, 18)]
+
+
+def test_specs_with_list_fields_still_work() -> None:
+    spec = timed(START, rrule="FREQ=WEEKLY;COUNT=2", exdates=[datetime(2026, 1, 10, 9, 30)])  # type: ignore[arg-type]
+    assert starts(spec) == [START]
