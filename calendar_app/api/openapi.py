@@ -238,7 +238,7 @@ PATHS: dict = {
         "get": {
             "operationId": "listOccurrences",
             "summary": "时间范围内已发布的活动场次（按开始时间排序，分页）",
-            "parameters": _WINDOW + _FILTERS + [_query("cursor", "分页游标（取自 next 链接）", {"type": "string"})],
+            "parameters": _WINDOW + _FILTERS + [_query("cursor", "分页游标（取自 next 链接）", {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,200}$"})],
             "responses": {"200": _ok("场次", _paged("Occurrence")), "400": _BAD_REQUEST, "404": _NOT_FOUND},
         }
     },
