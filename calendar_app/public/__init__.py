@@ -1,8 +1,19 @@
-"""Read-only public pages (Chinese first)."""
+"""Read-only public pages (Chinese first, English on request)."""
+from __future__ import annotations
+
+from flask import Flask
 
 
-def init_app(app) -> None:
-    """Register the public blueprint and its template helpers."""
+def init_app(app: Flask) -> None:
+    """Register the public blueprint, the UI language hooks and the template helpers."""
+    from calendar_app import links
+    from calendar_app.public import i18n
     from calendar_app.public.views import bp
 
     app.register_blueprint(bp)
+    i18n.init_app(app)
+    # Templates build public URLs with the same functions the feeds and the API use (they are contracts).
+    app.jinja_env.globals.update(
+        event_path=links.event_path, occurrence_path=links.occurrence_path, program_path=links.program_path,
+        edition_path=links.edition_path, area_path=links.area_path, venue_path=links.venue_path,
+    )

@@ -1,0 +1,196 @@
+"""The home page on the demo year: what is on today, tomorrow, this weekend and in the next 30 days,
+grouped by local date, and every filter narrowing the list to exactly what it names."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from calendar_app.areas.models import Area
+from calendar_app.events.models import Occurrence
+from calendar_app.programs.models import Program
+from calendar_app.public.queries import PAGE_SIZE
+from calendar_app.public.windows import window_for
+from calendar_app.venues.models import Venue
+from tests import factories as f
+from tests.conftest import DEMO_NOW
+from tests.public.helpers import day_sections, html, listed_occurrence_ids, parse
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+@pytest.fixture(scope="module")
+def ticketed(demo):
+    """One ticketed evening in the next 30 days (the demo's only ticketed event is in August)."""
+    db = demo
+    town = db.session.scalar(select(Area).where(Area.code == "430602001"))
+    venue = db.session.scalar(select(Venue).where(Venue.name == "岳阳楼景区"))
+    event = f.event(town, title="岳阳楼夜游·灯光秀", start=datetime(2026, 12, 12, 19), end=datetime(2026, 12, 12, 21),
+                    venue_id=venue.id, is_free=False, registration_url="https://example.org/yueyang-night",
+                    category="tourism", now=DEMO_NOW)
+    db.session.commit()
+    return event
+
+
+def _window_occurrences(db, when: str = "next30") -> list[Occurrence]:
+    window = window_for(when, DEMO_NOW, SHANGHAI)
+    query = (select(Occurrence).options(joinedload(Occurrence.event), joinedload(Occurrence.venue))
+             .where(Occurrence.is_public.is_(True), Occurrence.starts_at < window.end,
+                    Occurrence.ends_at > window.start))
+    return list(db.session.scalars(query).unique())
+
+
+def test_home_groups_the_next_30_days_by_local_date_starting_today(site):
+    page = html(site.get("/"))
+    days = day_sections(page)
+    assert days[0] == "2026-11-21"
+    assert days == sorted(days) and len(days) == len(set(days))
+    assert all("2026-11-21" <= d <= "2026-12-20" for d in days)
+    today = parse(page).find("section", aria_labelledby="day-2026-11-21")
+    assert "今天" in today.find("h2").text() and "11月21日 周六" in today.find("h2").text()
+    assert "非遗星期六·尼山书院讲堂" in today.text() and "14:30–16:30" in today.text()
+
+
+@pytest.mark.parametrize(("when", "expected_days"), [
+    ("today", ["2026-11-21"]),
+    ("weekend", ["2026-11-21", "2026-11-22"]),
+])
+def test_tabs_list_only_their_own_days(site, demo, when, expected_days):
+    page = html(site.get(f"/?when={when}"))
+    shown = day_sections(page)
+    assert shown and set(shown) <= set(expected_days)
+    expected = {o.id for o in _window_occurrences(demo, when)}
+    assert set(listed_occurrence_ids(page)) == expected
+    assert 'aria-current="page"' in page.split(f'when={when}"', 1)[1][:40]
+
+
+def test_tomorrow_tab_lists_exactly_tomorrows_public_occurrences(site, demo):
+    page = html(site.get("/?when=tomorrow"))
+    expected = {o.id for o in _window_occurrences(demo, "tomorrow")}
+    assert set(listed_occurrence_ids(page)) == expected
+    assert set(day_sections(page)) <= {"2026-11-22"}
+    if not expected:
+        assert "这段时间暂无符合条件的活动" in page
+
+
+def test_weekend_seen_from_a_wednesday_is_the_coming_saturday_and_sunday(site, app):
+    app.config["FIXED_NOW"] = datetime(2026, 11, 25, 4, tzinfo=timezone.utc)
+    page = html(site.get("/?when=weekend"))
+    assert set(day_sections(page)) <= {"2026-11-28", "2026-11-29"} and "2026-11-28" in day_sections(page)
+    saturday = parse(page).find("section", aria_labelledby="day-2026-11-28")
+    moved = saturday.find("li", class_="status-moved")
+    assert "非遗星期六" in moved.text() and "15:30–17:30" in moved.text()
+    assert "讲堂布展，推迟一小时开始" in moved.find("span", class_="badge").text()
+
+
+def test_past_dates_are_gone_and_drafts_never_listed(site, demo):
+    page = html(site.get("/"))
+    assert "金山镇合唱团汇报演出" not in page  # draft on 12 December
+    assert "搭岭村迎新春书画展" not in page  # submitted, awaiting review
+    ids = listed_occurrence_ids(page)
+    ends = dict(demo.session.execute(select(Occurrence.id, Occurrence.ends_at).where(Occurrence.id.in_(ids))).all())
+    assert all(ends[i] > DEMO_NOW for i in ids)
+
+
+def test_a_date_from_the_month_view_lists_that_day(site):
+    page = html(site.get("/?date=2026-12-05"))
+    assert day_sections(page) == ["2026-12-05"]
+    assert "2026冬季村晚·东崖村专场" in page
+    cancelled = parse(page).find("li", class_="status-cancelled")
+    assert "非遗星期六" in cancelled.text() and "尼山书院设备检修，本周暂停" in cancelled.text()
+
+
+def _ids(db, model, **by):
+    return db.session.scalar(select(model.id).filter_by(**by))
+
+
+FILTER_CASES = {
+    # name: (query string builder, predicate over an occurrence)
+    "town includes its villages": (
+        lambda db: f"area={_ids(db, Area, code='370305106')}",
+        lambda db, o: o.area_id in {_ids(db, Area, code=c) for c in ("370305106", "370305106201", "370305106202")}),
+    "village": (lambda db: f"area={_ids(db, Area, code='370305106201')}",
+                lambda db, o: o.area_id == _ids(db, Area, code="370305106201")),
+    "program": (lambda db: "program=feiyi-saturday",
+                lambda db, o: o.program_id == _ids(db, Program, slug="feiyi-saturday")),
+    "category": (lambda db: "category=fair", lambda db, o: o.event.category == "fair"),
+    "venue": (lambda db: f"venue={_ids(db, Venue, name='尼山书院')}",
+              lambda db, o: o.venue_id == _ids(db, Venue, name="尼山书院")),
+    "ticketed": (lambda db: "free=0", lambda db, o: not o.event.is_free),
+    "keyword in title": (lambda db: "q=村晚", lambda db, o: "村晚" in o.event.title),
+    "keyword in description": (lambda db: "q=吕剧", lambda db, o: "吕剧" in (o.event.description or "")),
+    "keyword in venue name": (lambda db: "q=东风湖", lambda db, o: "东风湖" in (o.venue.name if o.venue else "")
+                              or "东风湖" in o.event.title + (o.event.description or "")),
+    "town and category": (
+        lambda db: f"area={_ids(db, Area, code='370305106')}&category=opera",
+        lambda db, o: o.event.category == "opera" and o.area_id == _ids(db, Area, code="370305106")),
+}
+
+
+@pytest.mark.parametrize("case", FILTER_CASES, ids=list(FILTER_CASES))
+def test_each_filter_narrows_the_list_to_what_it_names(site, demo, ticketed, case):
+    build_query, keep = FILTER_CASES[case]
+    expected = {o.id for o in _window_occurrences(demo) if keep(demo, o)}
+    assert 0 < len(expected) < PAGE_SIZE, "the demo year should give this filter something to find"
+    page = html(site.get(f"/?{build_query(demo)}"))
+    assert set(listed_occurrence_ids(page)) == expected
+    assert "<details class=\"filters\" open>" in page  # an active filter keeps the form open
+
+
+def test_town_filter_finds_village_galas_as_well_as_the_towns_own_events(site, demo):
+    jinshan = _ids(demo, Area, code="370305106")
+    page = html(site.get(f"/?area={jinshan}"))
+    assert "2026冬季村晚·东崖村专场" in page and "2026冬季村晚·搭岭村专场" in page  # villages of 金山镇
+    assert "戏曲进乡村·金山镇" in page  # the town itself
+    assert "稷下街道" not in "".join(n.text() for n in parse(page).find_all("a", class_="title"))
+
+
+def test_free_filter_hides_the_ticketed_event(site, ticketed):
+    assert "岳阳楼夜游·灯光秀" not in html(site.get("/?free=1"))
+    assert "岳阳楼夜游·灯光秀" in html(site.get("/?free=0"))
+
+
+def test_filters_that_name_nothing_give_an_empty_list_not_everything(site):
+    for query in ("program=no-such-program", "area=999999", "category=nonsense", "venue=999999"):
+        page = html(site.get(f"/?{query}"))
+        assert listed_occurrence_ids(page) == [], query
+        assert "这段时间暂无符合条件的活动" in page
+
+
+@pytest.mark.parametrize("query", ["area=abc", "venue=-1", "venue=%C2%B2", "free=maybe", "when=yesterday",
+                                   "date=2026-13-01", "after=zzz"])
+def test_malformed_parameters_are_a_400_not_a_500(site, query):
+    response = site.get(f"/?{query}")
+    assert response.status_code == 400
+    assert "参数有误" in response.get_data(as_text=True)
+
+
+def test_filter_form_has_a_label_for_every_control(site):
+    tree = parse(html(site.get("/")))
+    form = tree.find("form", role="search")
+    controls = form.find_all("select") + [i for i in form.find_all("input") if i.attrs.get("type") != "hidden"]
+    labels = {label.attrs["for"] for label in form.find_all("label")}
+    assert len(controls) == 6 and all(c.attrs["id"] in labels for c in controls)
+    assert form.attrs["method"] == "get"
+
+
+def test_tabs_and_month_link_keep_the_active_filters(site):
+    tree = parse(html(site.get("/?program=feiyi-saturday&when=weekend")))
+    hrefs = [a.attrs["href"] for a in tree.find("nav", class_="tabs").find_all("a")]
+    assert all("program=feiyi-saturday" in h for h in hrefs)
+    assert any(h.startswith("/month?") for h in hrefs)
+
+
+def test_long_lists_continue_on_a_next_page_without_repeating(site):
+    first = html(site.get("/"))
+    more = parse(first).find_all("a", class_="button")
+    ids_first = listed_occurrence_ids(first)
+    if len(ids_first) < PAGE_SIZE:
+        pytest.skip("the demo's next 30 days fit on one page")
+    next_href = [a.attrs["href"] for a in more if "after=" in a.attrs["href"]][0]
+    second = html(site.get(next_href))
+    ids_second = listed_occurrence_ids(second)
+    assert ids_second and not set(ids_first) & set(ids_second)
