@@ -50,6 +50,9 @@ def _job(app: Flask, func_path: str):
 #: (dotted path of a no-argument job function, trigger, trigger arguments)
 JOBS: list[tuple[str, str, dict]] = [
     ("calendar_app.events.jobs.extend_horizons", "cron", {"hour": 3, "minute": 17}),
+    # Feeds: re-render what changes made stale (debounced to a minute), and everything hourly (rolling window).
+    ("calendar_app.feeds.jobs.render_pending_feeds", "interval", {"minutes": 1}),
+    ("calendar_app.feeds.jobs.render_all_feeds", "cron", {"minute": 7}),
 ]
 
 

@@ -1,0 +1,169 @@
+"""Which feeds a change makes stale, recorded in the changing transaction (table `feed_changes`).
+
+SQLAlchemy session listeners watch flushes: a change to an event or an occurrence marks exactly the
+feeds that show the event, read from the database just before the flush and just after it (so an
+event moved to another programme or venue marks the old feeds and the new): all events, its own,
+its program, edition, category, venues, and the area and private feeds of its area and every area
+above. A change to a venue, programme, edition or area, whose names appear in many feeds, marks every
+feed. Bulk ORM
+statements on those tables mark the one event they are restricted to, or every feed. Writes that
+bypass the ORM are caught by the hourly full render.
+
+Marking is one small INSERT per affected feed and transaction, so writers never wait on each other.
+"""
+from __future__ import annotations
+
+from itertools import chain
+
+from sqlalchemy import event as sa_event
+from sqlalchemy import inspect, select
+from sqlalchemy.orm import ORMExecuteState, Session
+from sqlalchemy.sql import operators, visitors
+from sqlalchemy.sql.elements import BinaryExpression, BindParameter, ColumnElement
+
+from calendar_app.areas.models import Area
+from calendar_app.db import utcnow
+from calendar_app.events.models import Event, Occurrence
+from calendar_app.feeds.models import EVERY_FEED, FeedChange
+from calendar_app.programs.models import Edition, Program
+from calendar_app.venues.models import Venue
+
+__all__ = ["install", "keys_for_events"]
+
+_INFO_KEY = "feeds.marked"
+#: Attributes whose change no feed shows.
+_IGNORED = {
+    Event: {"created_at", "updated_at", "created_by_id", "split_from_id"},
+    Occurrence: {"attendance", "attendance_reported_at", "is_detached"},
+}
+_EVENT_REFS = ("program_id", "edition_id", "venue_id", "area_id", "category")
+_CHUNK = 500
+_EVERYTHING = (Venue, Program, Edition, Area)
+_installed = False
+
+
+def install() -> None:
+    """Register the listeners once per process (every Session; the app factory may run many times)."""
+    global _installed
+    if _installed:
+        return
+    sa_event.listen(Session, "before_flush", _before_flush)
+    sa_event.listen(Session, "after_flush", _after_flush)
+    sa_event.listen(Session, "do_orm_execute", _bulk_statement)
+    sa_event.listen(Session, "after_transaction_end", _forget_marks)
+    _installed = True
+
+
+def _relevant(obj, session: Session) -> bool:
+    if obj in session.new or obj in session.deleted:
+        return True
+    ignored = _IGNORED.get(type(obj), set())
+    state = inspect(obj)
+    return any(attr.key not in ignored and attr.history.has_changes() for attr in state.attrs)
+
+
+def _changed_event_ids(session: Session, objects) -> tuple[set[int], bool]:
+    """Ids of the events whose feeds these objects touch, and whether every feed is touched."""
+    event_ids: set[int] = set()
+    for obj in objects:
+        if not isinstance(obj, (Event, Occurrence, *_EVERYTHING)) or not _relevant(obj, session):
+            continue
+        if isinstance(obj, _EVERYTHING) or (isinstance(obj, Event) and obj in session.deleted):
+            # Names of places, programmes and areas appear in many feeds; a deleted event's rows are gone.
+            return set(), True
+        state = inspect(obj)
+        if isinstance(obj, Event):
+            # An object expired by a commit keeps its key in the identity, not in its dict.
+            event_ids.add(state.identity[0] if state.identity else state.dict.get("id"))
+        else:
+            history = state.attrs.event_id.history
+            event_ids |= {obj.event_id, *(history.deleted or ())}  # loads event_id when expired
+    return {i for i in event_ids if i is not None}, False
+
+
+def _before_flush(session: Session, _flush_context, _instances) -> None:
+    # Feeds that show the rows as they are before this flush (an event leaving a programme or a venue).
+    event_ids, everything = _changed_event_ids(session, chain(session.dirty, session.deleted))
+    if everything:
+        _record(session, {EVERY_FEED})
+    elif event_ids:
+        _record(session, keys_for_events(session, event_ids))
+
+
+def _after_flush(session: Session, _flush_context) -> None:
+    # ... and the feeds that show them as they are now.
+    event_ids, everything = _changed_event_ids(session, chain(session.new, session.dirty))
+    if everything:
+        _record(session, {EVERY_FEED})
+    elif event_ids:
+        _record(session, keys_for_events(session, event_ids))
+
+
+def _bulk_statement(state: ORMExecuteState) -> None:
+    if not (state.is_insert or state.is_update or state.is_delete):
+        return
+    classes = {m.class_ for m in state.all_mappers}
+    if not classes & {Event, Occurrence, *_EVERYTHING}:
+        return
+    event_id = _single_event(state) if classes == {Occurrence} and not state.is_insert else None
+    if event_id is None:
+        _record(state.session, {EVERY_FEED})
+    else:
+        _record(state.session, keys_for_events(state.session, {event_id}))
+
+
+def _single_event(state: ORMExecuteState) -> int | None:
+    """The event id a bulk UPDATE/DELETE of occurrences is restricted to ("WHERE event_id = :id"), if any."""
+    where = getattr(state.statement, "whereclause", None)
+    if where is None:
+        return None
+    column = Occurrence.__table__.c.event_id
+    for element in visitors.iterate(where):
+        if (isinstance(element, BinaryExpression) and element.operator is operators.eq
+                and isinstance(element.left, ColumnElement) and element.left.compare(column)
+                and isinstance(element.right, BindParameter)
+                and isinstance(element.right.effective_value, int)):
+            return element.right.effective_value
+    return None
+
+
+def keys_for_events(session: Session, event_ids: set[int]) -> set[str]:
+    """Keys of the feeds that show these events as the database holds them now."""
+    conn = session.connection()
+    ids = sorted(event_ids)
+    refs: dict[str, set] = {name: set() for name in _EVENT_REFS}
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start:start + _CHUNK]
+        for row in conn.execute(select(Event.program_id, Event.edition_id, Event.venue_id, Event.area_id,
+                                       Event.category).where(Event.id.in_(chunk))):
+            for name, value in zip(_EVENT_REFS, row):
+                if value is not None:
+                    refs[name].add(value)
+        # Occurrences held at another venue put the event in that venue's feed too.
+        refs["venue_id"] |= set(conn.scalars(select(Occurrence.venue_id).where(
+            Occurrence.event_id.in_(chunk), Occurrence.venue_id.is_not(None)).distinct()))
+    keys = {"all"} | {f"event:{i}" for i in ids}
+    keys |= {f"program:{i}" for i in refs["program_id"]} | {f"edition:{i}" for i in refs["edition_id"]}
+    keys |= {f"venue:{i}" for i in refs["venue_id"]} | {f"category:{c}" for c in refs["category"]}
+    areas: set[int] = set()
+    for path in conn.scalars(select(Area.path).where(Area.id.in_(sorted(refs["area_id"])))):
+        areas |= {int(p) for p in path.strip("/").split("/") if p}
+    keys |= {f"area:{i}" for i in areas} | {f"private:{i}" for i in areas}
+    return keys
+
+
+def _record(session: Session, keys: set[str]) -> None:
+    marked: set[str] = session.info.setdefault(_INFO_KEY, set())
+    if EVERY_FEED in marked:
+        return
+    new = {EVERY_FEED} if EVERY_FEED in keys else keys - marked
+    if not new:
+        return
+    now = utcnow()
+    session.connection().execute(FeedChange.__table__.insert(), [{"key": k, "created_at": now} for k in sorted(new)])
+    marked |= new
+
+
+def _forget_marks(session: Session, _transaction) -> None:
+    # A new transaction records its own changes (a rolled-back one took its rows with it).
+    session.info.pop(_INFO_KEY, None)

@@ -1,0 +1,257 @@
+"""The feed store: unchanged data gives identical bytes; a committed change marks exactly the feeds that
+show it, and the scheduled render serves the new bytes (new ETag, SEQUENCE bumped, STATUS:CANCELLED)."""
+from __future__ import annotations
+
+import threading
+from datetime import datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select, update
+from werkzeug.http import parse_date
+
+from calendar_app import links
+from calendar_app.areas.models import Area
+from calendar_app.events.models import Event, Occurrence
+from calendar_app.events.services import edit_occurrence, report_attendance, set_status
+from calendar_app.feeds import jobs, store
+from calendar_app.feeds.content import FeedBuilder
+from calendar_app.feeds.models import FeedChange, FeedDocument
+from calendar_app.feeds.specs import feed_window
+from calendar_app.programs.models import Program
+from calendar_app.scheduler import JOBS, _job
+from tests import factories
+from tests.conftest import DEMO_NOW
+from tests.feeds.conftest import parse
+
+SATURDAY = "demo-feiyi-saturday@calendar-app.local"
+
+
+@pytest.fixture
+def demo_db(db):
+    """A demo year of its own (these tests change it), with every feed rendered."""
+    from calendar_app.demo.load import load_demo
+
+    load_demo(2026, now=DEMO_NOW)
+    db.session.commit()
+    store.render_all()
+    db.session.commit()
+    return db
+
+
+@pytest.fixture
+def scene(db):
+    """A small published world: a weekly series at a venue in a village, every feed rendered."""
+    district = factories.district()
+    town = factories.town(district)
+    village = factories.village(town)
+    venue = factories.venue(village, name="东崖村文化广场")
+    program = factories.program(district, name="戏曲进乡村", slug="xiqu", category="opera")
+    event = factories.event(village, venue_id=venue.id, program_id=program.id, category="opera",
+                            start=datetime(2026, 11, 24, 19), end=datetime(2026, 11, 24, 21),
+                            rrule="FREQ=WEEKLY;COUNT=20", now=DEMO_NOW)
+    db.session.commit()
+    store.render_all()
+    db.session.commit()
+    db.session.execute(FeedChange.__table__.delete())
+    db.session.commit()
+    return {"district": district, "town": town, "village": village, "venue": venue, "program": program,
+            "event": event}
+
+
+def _occurrence(db, event: Event, index: int) -> Occurrence:
+    return db.session.scalars(select(Occurrence).where(Occurrence.event_id == event.id)
+                              .order_by(Occurrence.original_starts_at)).all()[index]
+
+
+def _documents(db) -> dict[str, tuple]:
+    return {d.key: (d.etag, d.last_modified, d.rendered_at)
+            for d in db.session.scalars(select(FeedDocument).execution_options(populate_existing=True))}
+
+
+def _pending(db) -> set[str]:
+    return set(db.session.scalars(select(FeedChange.key)))
+
+
+def _saturday(db) -> Event:
+    return db.session.scalar(select(Event).where(Event.uid == SATURDAY))
+
+
+def test_rendering_again_without_changes_gives_identical_feeds(demo_db, client):
+    before = _documents(demo_db)
+    bodies = {path: client.get(path).data for path in ("/calendar.ics", "/programs/feiyi-saturday.ics")}
+    stats = store.render_all(now=DEMO_NOW + timedelta(hours=3))  # later the same local day
+    demo_db.session.commit()
+    assert stats.changed == 0 and stats.rendered == len(before)
+    after = _documents(demo_db)
+    assert {k: v[:2] for k, v in after.items()} == {k: v[:2] for k, v in before.items()}
+    assert {path: client.get(path).data for path in bodies} == bodies
+
+
+def test_cancelled_occurrence_reaches_subscribers_after_the_scheduled_render(demo_db, client):
+    event = _saturday(demo_db)
+    old = client.get("/calendar.ics")
+    occurrence = demo_db.session.scalar(select(Occurrence).where(
+        Occurrence.event_id == event.id, Occurrence.status == "scheduled", Occurrence.starts_at > DEMO_NOW + timedelta(days=30))
+        .order_by(Occurrence.starts_at))
+    sequence = event.sequence
+    edit_occurrence(occurrence, cancelled=True, reason="暴雪停课", now=DEMO_NOW + timedelta(minutes=5))
+    demo_db.session.commit()
+
+    area_path = demo_db.session.scalar(select(Area.path).where(Area.id == event.area_id))
+    ancestors = [int(p) for p in area_path.strip("/").split("/")]
+    assert _pending(demo_db) >= {"all", f"event:{event.id}", f"program:{event.program_id}", f"venue:{event.venue_id}",
+                                 "category:heritage", *(f"area:{a}" for a in ancestors),
+                                 *(f"private:{a}" for a in ancestors)}
+    assert "*" not in _pending(demo_db)
+    # Until the job runs, subscribers get the previous (consistent) bytes: the debounce.
+    assert client.get("/calendar.ics").headers["ETag"] == old.headers["ETag"]
+
+    linzi = "program:" + str(demo_db.session.scalar(select(Program.id).where(Program.slug == "linzi-summer")))
+    unrelated = _documents(demo_db)[linzi]
+    jobs.render_pending_feeds()
+    demo_db.session.commit()
+    assert _pending(demo_db) == set()
+
+    new = client.get("/calendar.ics")
+    assert new.headers["ETag"] != old.headers["ETag"]
+    assert client.get("/calendar.ics", headers={"If-None-Match": old.headers["ETag"]}).status_code == 200
+    vevents = [v for v in parse(new.data).walk("VEVENT") if str(v["UID"]) == SATURDAY]
+    assert {int(v["SEQUENCE"]) for v in vevents} == {sequence + 1}
+    assert {v["LAST-MODIFIED"].dt for v in vevents} == {DEMO_NOW + timedelta(minutes=5)}
+    local_start = occurrence.original_starts_at.astimezone(vevents[0]["DTSTART"].dt.tzinfo)
+    (override,) = [v for v in vevents if "RECURRENCE-ID" in v and v["RECURRENCE-ID"].dt == local_start]
+    assert str(override["STATUS"]) == "CANCELLED"
+    assert str(override["DESCRIPTION"]).startswith("取消原因：暴雪停课")
+    # A feed that does not show the event was not even re-rendered.
+    assert _documents(demo_db)[linzi] == unrelated
+
+
+def test_last_modified_moves_forward_even_for_changes_within_one_second(db, client, scene):
+    event = scene["event"]
+    modified = []
+    for index in (3, 4):
+        edit_occurrence(_occurrence(db, event, index), cancelled=True, now=DEMO_NOW)
+        db.session.commit()
+        store.render_pending()  # the feed clock is pinned: both renders happen "at the same second"
+        db.session.commit()
+        modified.append(client.get(links.feed_path("event", event.id)).headers["Last-Modified"])
+    assert parse_date(modified[1]) > parse_date(modified[0])
+    assert client.get(links.feed_path("event", event.id), headers={"If-Modified-Since": modified[0]}).status_code == 200
+
+
+def test_renaming_a_venue_marks_every_feed_and_the_render_shows_the_new_name(db, client, scene):
+    scene["venue"].name = "东崖村文化广场（新）"
+    db.session.commit()
+    assert _pending(db) == {"*"}
+    store.render_pending()
+    db.session.commit()
+    assert "LOCATION:东崖村文化广场（新）".encode() in client.get("/calendar.ics").data.replace(b"\r\n ", b"")
+
+
+def test_reported_attendance_does_not_make_feeds_stale(db, scene):
+    report_attendance(_occurrence(db, scene["event"], 0), 321, now=DEMO_NOW + timedelta(days=5))
+    db.session.commit()
+    assert _pending(db) == set()
+
+
+def test_feeds_of_the_old_and_the_new_program_are_marked_when_an_event_moves(db, scene):
+    other = factories.program(scene["district"], name="农村公益电影放映", slug="film")
+    db.session.commit()
+    db.session.execute(FeedChange.__table__.delete())
+    scene["event"].program_id = other.id
+    db.session.commit()
+    assert {f"program:{scene['program'].id}", f"program:{other.id}"} <= _pending(db)
+
+
+def test_occurrence_moved_to_another_venue_marks_both_venue_feeds(db, scene):
+    theatre = factories.venue(scene["town"], name="金山镇剧场")
+    db.session.commit()
+    db.session.execute(FeedChange.__table__.delete())
+    db.session.commit()
+    edit_occurrence(_occurrence(db, scene["event"], 2), venue_id=theatre.id, now=DEMO_NOW)
+    db.session.commit()
+    assert {f"venue:{scene['venue'].id}", f"venue:{theatre.id}"} <= _pending(db)
+    assert "*" not in _pending(db)
+
+
+def test_bulk_update_of_one_events_occurrences_marks_that_events_feeds(db, scene):
+    event = scene["event"]
+    db.session.execute(update(Occurrence).where(Occurrence.event_id == event.id).values(is_public=True))
+    db.session.commit()
+    assert "*" not in _pending(db) and f"event:{event.id}" in _pending(db)
+    db.session.execute(update(Occurrence).where(Occurrence.status == "moved").values(status_reason="x"))
+    db.session.commit()
+    assert "*" in _pending(db)
+
+
+def test_unpublished_event_feed_answers_404_at_once(db, client, scene):
+    event = scene["event"]
+    assert client.get(links.feed_path("event", event.id)).status_code == 200
+    set_status(event, "draft", now=DEMO_NOW)
+    db.session.commit()
+    assert client.get(links.feed_path("event", event.id)).status_code == 404
+    store.render_pending()
+    db.session.commit()
+    assert db.session.get(FeedDocument, f"event:{event.id}") is None
+    assert event.uid.encode() not in client.get("/calendar.ics").data
+
+
+def test_a_feed_requested_before_it_was_rendered_is_rendered_once(app, db, scene, monkeypatch):
+    db.session.execute(FeedDocument.__table__.delete())
+    db.session.commit()
+    calls = []
+    original = FeedBuilder.render
+
+    def counting_render(self, spec):
+        calls.append(spec.key)
+        threading.Event().wait(0.2)  # keep the render slow enough for the requests to overlap
+        return original(self, spec)
+
+    monkeypatch.setattr(FeedBuilder, "render", counting_render)
+    results = []
+
+    def fetch():
+        with app.test_client() as c:
+            results.append(c.get("/programs/xiqu.ics"))
+
+    threads = [threading.Thread(target=fetch) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert [r.status_code for r in results] == [200] * 6
+    assert len({r.headers["ETag"] for r in results}) == 1
+    assert calls == [f"program:{scene['program'].id}"]
+    assert db.session.scalar(select(func.count()).select_from(FeedDocument)) == 1
+
+
+def test_window_is_whole_local_days_so_feeds_only_move_at_midnight():
+    kwargs = {"days_back": 30, "months_ahead": 18, "tz": "Asia/Shanghai"}
+    morning = feed_window(DEMO_NOW, **kwargs)  # 10:00 in Shanghai
+    assert feed_window(DEMO_NOW + timedelta(hours=13, minutes=59), **kwargs) == morning  # 23:59
+    assert feed_window(DEMO_NOW + timedelta(hours=14), **kwargs).start == morning.start + timedelta(days=1)
+
+
+def test_scheduler_renders_changed_feeds_every_minute_and_everything_hourly(app, db, scene):
+    entries = {path: (trigger, args) for path, trigger, args in JOBS}
+    assert entries["calendar_app.feeds.jobs.render_pending_feeds"] == ("interval", {"minutes": 1})
+    assert entries["calendar_app.feeds.jobs.render_all_feeds"][0] == "cron"
+    set_status(scene["event"], "cancelled", now=DEMO_NOW)
+    db.session.commit()
+    _job(app, "calendar_app.feeds.jobs.render_pending_feeds")()  # the scheduler's wrapper commits
+    db.session.expire_all()
+    assert _pending(db) == set()
+    assert b"STATUS:CANCELLED" in db.session.get(FeedDocument, "all").body
+    _job(app, "calendar_app.feeds.jobs.render_all_feeds")()
+
+
+def test_feed_older_than_the_hourly_render_allows_is_rendered_by_the_request(db, client, scene):
+    # A write around the ORM marks nothing; with no scheduler running the stored feed would stay old.
+    db.session.execute(update(Event).where(Event.id == scene["event"].id).values(title="改过的标题")
+                       .execution_options(synchronize_session=False))
+    db.session.execute(FeedChange.__table__.delete())
+    db.session.commit()
+    assert "改过的标题".encode() not in client.get("/calendar.ics").data
+    db.session.execute(update(FeedDocument).values(rendered_at=DEMO_NOW - timedelta(hours=3)))
+    db.session.commit()
+    assert "改过的标题".encode() in client.get("/calendar.ics").data
