@@ -5,7 +5,6 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from calendar_app import links
-from calendar_app.areas.models import Area
 from calendar_app.events.models import Event, Occurrence
 from calendar_app.programs.models import Edition, Program
 from calendar_app.venues.models import WEEKDAY_LABELS, Venue

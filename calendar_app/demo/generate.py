@@ -1,8 +1,9 @@
 """`flask demo generate`: a reproducible synthetic dataset for benchmarks (up to millions of occurrences).
 
 Like a real platform, more data means more history, not a busier week: occurrences are spread at a
-fixed density (default 10,000 a month, a province-level 文化云) over a span that ends two months from
-now and reaches back as far as the total requires. Series use simple rules (daily or weekly with COUNT)
+fixed density (default 10,000 a month, a province-level 文化云) over a span that runs at least a month
+past now (two at most) and reaches back as far as the total requires, so "this week" and "this month"
+hold the same number of occurrences whatever the total. Series use simple rules (daily or weekly with COUNT)
 so their occurrences can be computed directly and bulk-inserted, yet still equal what the recurrence
 engine expands. The zone is Asia/Shanghai (no DST).
 """
@@ -61,7 +62,7 @@ def generate_dataset(total: int, seed: int, *, per_month: int = 10_000, now: dat
     rng = random.Random(seed)
     now = (now or utcnow()).replace(minute=0, second=0, microsecond=0)
     span_days = max(14, -(-total * 30 // per_month))
-    span_end = (now + timedelta(days=60)).date()
+    span_end = (now + timedelta(days=min(60, max(31, span_days // 2)))).date()
     span_start = span_end - timedelta(days=span_days)
     domain = current_app.config["ICAL_UID_DOMAIN"]
     if db.session.scalar(select(Event.id).where(Event.uid == f"gen-{seed}-0@{domain}")) is not None:
@@ -70,19 +71,13 @@ def generate_dataset(total: int, seed: int, *, per_month: int = 10_000, now: dat
     event_rows, plans = [], []
     remaining = total
     i = 0
-    while remaining > 0:
-        daily = rng.random() < 0.3
+
+    def add_series(start_day, count: int, daily: bool, hour: tuple[int, int], length: timedelta, venue, program,
+                   public: bool) -> None:
+        nonlocal i
         step = timedelta(days=1 if daily else 7)
-        count = min(PER_SERIES, remaining, max(1, span_days // step.days))
-        remaining -= count
-        latest_start = max(0, span_days - count * step.days)
-        start_day = span_start + timedelta(days=rng.randrange(0, latest_start + 1))
-        start_local = datetime.combine(start_day, time(rng.choice([9, 14, 18, 19]), rng.choice([0, 30])))
-        length = timedelta(minutes=rng.choice([60, 90, 120, 150]))
-        venue = rng.choice(venues)
-        program = rng.choice(programs)
+        start_local = datetime.combine(start_day, time(*hour))
         rule = f"FREQ=DAILY;COUNT={count}" if daily else f"FREQ=WEEKLY;BYDAY={_WEEKDAYS[start_day.weekday()]};COUNT={count}"
-        public = rng.random() < 0.95
         event_rows.append({
             "uid": f"gen-{seed}-{i}@{domain}", "sequence": 0, "title": f"{program.name}·第{i}期", "program_id": program.id,
             "venue_id": venue.id, "area_id": venue.area_id, "category": program.category, "capacity": venue.capacity,
@@ -93,6 +88,23 @@ def generate_dataset(total: int, seed: int, *, per_month: int = 10_000, now: dat
         })
         plans.append((start_local, length, step, count, venue.id, venue.area_id, program.id, public))
         i += 1
+
+    while remaining > 0:
+        daily = rng.random() < 0.3
+        step_days = 1 if daily else 7
+        count = min(PER_SERIES, remaining, max(1, span_days // step_days))
+        remaining -= count
+        offset = rng.randrange(0, span_days)
+        hour = (rng.choice([9, 14, 18, 19]), rng.choice([0, 30]))
+        length = timedelta(minutes=rng.choice([60, 90, 120, 150]))
+        venue, program, public = rng.choice(venues), rng.choice(programs), rng.random() < 0.95
+        # A series that would run past the span's end wraps round to its start as a second series,
+        # so every day of the span gets the same expected number of occurrences (no ramp at the edges).
+        inside = min(count, -(-(span_days - offset) // step_days))
+        add_series(span_start + timedelta(days=offset), inside, daily, hour, length, venue, program, public)
+        if count > inside:
+            wrapped = offset + inside * step_days - span_days
+            add_series(span_start + timedelta(days=wrapped), count - inside, daily, hour, length, venue, program, public)
     inserted = 0
     for offset in range(0, len(event_rows), 5_000):
         ids = db.session.scalars(

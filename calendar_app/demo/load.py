@@ -208,7 +208,7 @@ def _build_events(ctx: Ctx) -> None:
            description="花样滑板、花样轮滑、花样自行车以及业余足球俱乐部比赛。")
     _event(ctx, f"yueji-{y}-song", title="“放歌洞庭”非遗文化展演", area="430602001", venue="zhuyin-street",
            start=_at(date(y, 10, 1), 19), end=_at(date(y, 10, 1), 21), program="yueji-youyue", edition=themes[2][0],
-           category="heritage", rrule=f"FREQ=DAILY;COUNT=7")
+           category="heritage", rrule="FREQ=DAILY;COUNT=7")
     _event(ctx, "yueji-mid-autumn", title="“放歌洞庭”中秋赏月晚会", area="430602001", venue="yueyang-tower",
            start=_at(date(y, 9, 25), 19, 30), end=_at(date(y, 9, 25), 21, 30), program="yueji-youyue",
            edition=themes[2][0], lunar_rule="FESTIVAL=中秋节")

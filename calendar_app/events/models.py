@@ -99,11 +99,13 @@ class Occurrence(db.Model):
         CheckConstraint("ends_at > starts_at", name="ends_after_starts"),
         CheckConstraint("status IN ('scheduled','moved','cancelled')", name="status"),
         CheckConstraint("attendance IS NULL OR attendance >= 0", name="attendance_non_negative"),
-        Index("ix_occurrences_public_window", "is_public", "starts_at"),
-        Index("ix_occurrences_venue_window", "venue_id", "starts_at"),
-        Index("ix_occurrences_area_window", "area_id", "starts_at"),
-        Index("ix_occurrences_program_window", "program_id", "starts_at"),
-        Index("ix_occurrences_edition_window", "edition_id", "starts_at"),
+        # ends_at rides along in every window index: an overlap query scans back over the longest
+        # instance (31 days) and must check ends_at there without fetching each row.
+        Index("ix_occurrences_public_window", "is_public", "starts_at", "ends_at"),
+        Index("ix_occurrences_venue_window", "venue_id", "starts_at", "ends_at"),
+        Index("ix_occurrences_area_window", "area_id", "starts_at", "ends_at"),
+        Index("ix_occurrences_program_window", "program_id", "starts_at", "ends_at"),
+        Index("ix_occurrences_edition_window", "edition_id", "starts_at", "ends_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -36,16 +36,21 @@ def _like_pattern(text: str) -> str:
     return f"%{escaped}%"
 
 
+def overlapping(start: datetime, end: datetime) -> list:
+    """WHERE clauses for occurrences overlapping [start, end) that a (…, starts_at, ends_at) index answers."""
+    return [
+        Occurrence.starts_at >= start - MAX_INSTANCE_LENGTH,
+        Occurrence.starts_at < end,
+        Occurrence.ends_at > start,
+    ]
+
+
 def occurrences_query(flt: OccurrenceFilter) -> Select:
     """Occurrences overlapping [start, end) that match `flt`, ordered by (starts_at, id), event joined."""
     query = (
         select(Occurrence)
         .join(Occurrence.event)
-        .where(
-            Occurrence.starts_at >= flt.start - MAX_INSTANCE_LENGTH,
-            Occurrence.starts_at < flt.end,
-            Occurrence.ends_at > flt.start,
-        )
+        .where(*overlapping(flt.start, flt.end))
         .order_by(Occurrence.starts_at, Occurrence.id)
     )
     if flt.public_only:

@@ -10,20 +10,19 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from flask import current_app
 from sqlalchemy import Select, and_, case, false, func, or_, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from calendar_app.areas.models import Area
 from calendar_app.areas.services import descendant_ids_query
 from calendar_app.events.models import Event, Occurrence
+from calendar_app.events.queries import overlapping
+from calendar_app.events.services import MAX_INSTANCE_LENGTH
 from calendar_app.extensions import db
 from calendar_app.programs.models import Edition, Program
 from calendar_app.public.windows import midnight
 from calendar_app.venues.models import Venue
 
-#: No single occurrence lasts longer than this; it bounds the index range scanned for a window.
-MAX_OCCURRENCE_SPAN = timedelta(days=31)
 #: Rows on one page of a list; the next page continues after the last one (keyset, not OFFSET).
 PAGE_SIZE = 100
 #: How far ahead the program, edition, area and venue pages look, and how many dates they show.
@@ -35,17 +34,6 @@ SERIES_LIMIT = 10
 VISIBLE_EVENT_STATUSES = ("published", "cancelled")
 
 
-def now_utc() -> datetime:
-    """The current instant; `FIXED_NOW` (a datetime or ISO string) pins it for tests and demos."""
-    fixed = current_app.config.get("FIXED_NOW")
-    if fixed:
-        value = datetime.fromisoformat(fixed) if isinstance(fixed, str) else fixed
-        return value.astimezone(timezone.utc)
-    return datetime.now(timezone.utc)
-
-
-def calendar_tz() -> ZoneInfo:
-    return ZoneInfo(current_app.config["CALENDAR_TIMEZONE"])
 
 
 @dataclass(frozen=True)
@@ -132,12 +120,7 @@ def window_query(start: datetime, end: datetime) -> Select:
     """Public occurrences overlapping [start, end), ordered by start; uses the (is_public, starts_at) index."""
     return (
         select(Occurrence)
-        .where(
-            Occurrence.is_public.is_(True),
-            Occurrence.starts_at >= start - MAX_OCCURRENCE_SPAN,
-            Occurrence.starts_at < end,
-            Occurrence.ends_at > start,
-        )
+        .where(Occurrence.is_public.is_(True), *overlapping(start, end))
         .order_by(Occurrence.starts_at, Occurrence.id)
     )
 
@@ -226,7 +209,7 @@ def upcoming(condition, now: datetime, limit: int = UPCOMING_LIMIT) -> Page:
     end = now + UPCOMING_HORIZON
     query = (
         select(Occurrence)
-        .where(condition, Occurrence.is_public.is_not(False), Occurrence.starts_at >= now - MAX_OCCURRENCE_SPAN,
+        .where(condition, Occurrence.is_public.is_not(False), Occurrence.starts_at >= now - MAX_INSTANCE_LENGTH,
                Occurrence.starts_at < end, Occurrence.ends_at > now)
         .order_by(Occurrence.starts_at, Occurrence.id)
     )
@@ -256,7 +239,7 @@ def occurrence_of(event: Event, occurrence_id: int) -> Occurrence | None:
 def series_dates(event: Event, now: datetime, limit: int = SERIES_LIMIT + 1) -> list[Occurrence]:
     """The event's occurrences not yet over, in order (a cancelled event's too: they show as cancelled)."""
     query = (select(Occurrence).where(Occurrence.event_id == event.id, Occurrence.ends_at > now,
-                                      Occurrence.starts_at >= now - MAX_OCCURRENCE_SPAN)
+                                      Occurrence.starts_at >= now - MAX_INSTANCE_LENGTH)
              .order_by(Occurrence.starts_at, Occurrence.id).limit(limit).options(joinedload(Occurrence.venue)))
     return list(db.session.scalars(query))
 

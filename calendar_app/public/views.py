@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from flask import Blueprint, Response, abort, render_template, request, url_for
 
+from calendar_app import clock
 from calendar_app import links
 from calendar_app.areas.services import descendant_ids_query
 from calendar_app.events.models import Occurrence
@@ -14,7 +15,6 @@ from calendar_app.public import outbound, params, queries
 from calendar_app.public.i18n import format_date
 from calendar_app.public.i18n import gettext as _
 from calendar_app.public.qr import qr_svg
-from calendar_app.public.queries import calendar_tz, now_utc
 from calendar_app.public.windows import (WHENS, day_window, group_by_day, local_today, month_bounds, month_weeks,
                                          shift_month, window_for)
 
@@ -23,7 +23,7 @@ bp = Blueprint("public", __name__)
 
 @bp.get("/")
 def home():
-    now, tz = now_utc(), calendar_tz()
+    now, tz = clock.now(), clock.local_zone()
     on = params.date_arg("date")
     when = None if on else params.when_arg()
     window = day_window(on, on, now, tz) if on else window_for(when, now, tz)
@@ -38,7 +38,7 @@ def home():
 
 @bp.get("/month")
 def month():
-    now, tz = now_utc(), calendar_tz()
+    now, tz = clock.now(), clock.local_zone()
     today = local_today(now, tz)
     year, month_ = params.month_arg() or (today.year, today.month)
     first, last = month_bounds(year, month_)
@@ -56,7 +56,7 @@ def event(event_id: int):
     found = queries.public_event(event_id)
     if found is None:
         abort(404, _("活动不存在或尚未发布"))
-    now, tz = now_utc(), calendar_tz()
+    now, tz = clock.now(), clock.local_zone()
     series = queries.series_dates(found, now)
     wanted = params.int_arg("occurrence")
     focus = queries.occurrence_of(found, wanted) if wanted else None
@@ -111,7 +111,7 @@ def venue(venue_id: int):
 
 def _listing_page(template: str, condition, feed: tuple[str, str | int], **context):
     """A page about one program, edition, area or venue: its upcoming dates and how to subscribe."""
-    now, tz = now_utc(), calendar_tz()
+    now, tz = clock.now(), clock.local_zone()
     today = local_today(now, tz)
     page = queries.upcoming(condition, now)
     return render_template(template, days=group_by_day(page.occurrences, tz, today), page=page, today=today,
@@ -169,7 +169,7 @@ def venue_qr(key: int):
 @bp.app_template_global()
 def occurrence_when(occurrence: Occurrence, all_day: bool, *, with_year: bool = True) -> str:
     """When an occurrence happens, in local time: 2026年11月21日 周六 14:30–16:30, or dates when all-day."""
-    tz = calendar_tz()
+    tz = clock.local_zone()
     start, end = occurrence.starts_at.astimezone(tz), occurrence.ends_at.astimezone(tz)
     if all_day:
         last = max(end.date() - timedelta(days=1), start.date())  # DTEND of an all-day event is exclusive
@@ -185,9 +185,9 @@ def occurrence_when(occurrence: Occurrence, all_day: bool, *, with_year: bool = 
 
 @bp.app_template_filter("local_time")
 def local_time(value, fmt: str = "%H:%M") -> str:
-    return value.astimezone(calendar_tz()).strftime(fmt)
+    return value.astimezone(clock.local_zone()).strftime(fmt)
 
 
 @bp.app_template_filter("local_date")
 def local_date(value) -> date:
-    return value.astimezone(calendar_tz()).date()
+    return value.astimezone(clock.local_zone()).date()

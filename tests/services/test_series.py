@@ -8,7 +8,6 @@ import pytest
 from sqlalchemy import select
 
 from calendar_app.db import ValidationError
-from calendar_app.events.jobs import extend_horizons
 from calendar_app.events.models import Event, Occurrence
 from calendar_app.events.services import (EventData, create_event, edit_occurrence, report_attendance, split_series,
                                           update_series)
