@@ -65,6 +65,8 @@ class Config:
         self.MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "calendar@localhost")
         self.SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL")
         self.SMS_API_KEY = os.environ.get("SMS_API_KEY")
+        #: Pin "now" (ISO 8601 with offset) for demos and benchmarks; never set in production.
+        self.FIXED_NOW = os.environ.get("FIXED_NOW") or None
         #: Run APScheduler inside the web process (development default only).
         self.SCHEDULER_IN_PROCESS = _env_bool("SCHEDULER_IN_PROCESS", False)
         self.SESSION_COOKIE_HTTPONLY = True

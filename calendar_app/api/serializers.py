@@ -5,13 +5,10 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from calendar_app import links
+from calendar_app.feeds.urls import ical_url
 from calendar_app.events.models import Event, Occurrence
 from calendar_app.programs.models import Edition, Program
 from calendar_app.venues.models import WEEKDAY_LABELS, Venue
-
-
-def feed_url(kind: str, key) -> str:
-    return links.absolute(links.feed_path(kind, key))
 
 
 def venue_to_json(venue: Venue) -> dict:
@@ -28,7 +25,7 @@ def venue_to_json(venue: Venue) -> dict:
         "is_indoor": venue.is_indoor,
         "is_active": venue.is_active,
         "url": links.absolute(links.venue_path(venue.id)),
-        "ical_url": feed_url("venue", venue.id),
+        "ical_url": ical_url("venue", venue),
         "opening_hours": [
             {
                 "weekday": slot.weekday,
@@ -53,7 +50,7 @@ def edition_to_json(edition: Edition) -> dict:
         "target_events": edition.target_events,
         "target_attendance": edition.target_attendance,
         "url": links.absolute(links.edition_path(edition.id)),
-        "ical_url": feed_url("edition", edition.id),
+        "ical_url": ical_url("edition", edition),
     }
 
 
@@ -67,7 +64,7 @@ def program_to_json(program: Program) -> dict:
         "category": program.category,
         "area_id": program.area_id,
         "url": links.absolute(links.program_path(program.slug)),
-        "ical_url": feed_url("program", program.slug),
+        "ical_url": ical_url("program", program),
         "editions": [edition_to_json(e) for e in program.editions],
     }
 
@@ -124,5 +121,5 @@ def event_to_json(event: Event) -> dict:
         "all_day": event.is_all_day,
         "is_series": event.is_series,
         "url": links.absolute(links.event_path(event.id)),
-        "ical_url": links.absolute(links.feed_path("event", event.id)),
+        "ical_url": ical_url("event", event),
     }

@@ -8,12 +8,13 @@ from sqlalchemy.orm import contains_eager, selectinload
 from calendar_app import clock, links
 from calendar_app.api import params
 from calendar_app.api.openapi import openapi_document
-from calendar_app.api.serializers import event_to_json, feed_url, occurrence_to_json, program_to_json, venue_to_json
+from calendar_app.api.serializers import event_to_json, occurrence_to_json, program_to_json, venue_to_json
 from calendar_app.areas.services import area_tree, descendant_ids_query, get_area
 from calendar_app.db import ValidationError
 from calendar_app.events.models import Event, Occurrence
 from calendar_app.events.queries import after_cursor, occurrences_query
 from calendar_app.extensions import db
+from calendar_app.feeds.urls import ical_url
 from calendar_app.festivals import services as festivals
 from calendar_app.programs.models import Program
 from calendar_app.venues.models import Venue
@@ -43,7 +44,7 @@ def openapi():
 @bp.get("/areas")
 def areas():
     return jsonify({"items": area_tree(lambda a: {"url": links.absolute(links.area_path(a.id)),
-                                                   "ical_url": feed_url("area", a.id)})})
+                                                   "ical_url": ical_url("area", a)})})
 
 
 @bp.get("/venues")

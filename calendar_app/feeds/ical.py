@@ -1,26 +1,41 @@
-"""Pure iCalendar writer for the published feeds (RFC 5545 / 7986): values in, bytes out.
+"""iCalendar writer for the published feeds (RFC 5545 / 7986): values in, bytes out.
 
-No Flask, no database. Written by hand rather than with `icalendar` because a feed needs
-byte-stable output, fast (about 40 µs per VEVENT here, 160-400 µs with icalendar), that follows the
-team's ICAL.md rules, some of which icalendar 7.3 leaves to the caller: it writes X- properties
-verbatim, and may fold between a backslash and the backslash it escapes. Here every text value is
-escaped, control characters never reach the output, lines end in CRLF and are folded at 75 octets
-on character and escape boundaries. The tests read the output back with icalendar,
-recurring-ical-events and (when installed) Mozilla's ical.js.
+No Flask, no database. Components are built with `icalendar` (Calendar, Event, Timezone) and
+serialised by it; this module adds what icalendar 7.3 leaves to the caller (ICAL.md rules, and
+/work/shared/DEPENDENCIES.md):
+
+* Text values are `_Text`, a `vText` that strips control characters before icalendar sees the value
+  and escapes with `escape_text`. icalendar's own TEXT escaping turns a literal backslash-N into a
+  line break ("C:\\New" would read back as "C:" newline "ew"), and it writes X- properties given as
+  plain strings verbatim (a lone CR passes): X-WR-CALNAME and X-WR-CALDESC are `_Text` too.
+* Lines are folded here (`fold`), from icalendar's unfolded content lines: icalendar's folding
+  avoids splitting "\\;" but not "\\\\" (it moves only the last backslash to the next line, which
+  splits an escaped backslash from the one before it). `fold` cuts at 75 octets, never inside a
+  UTF-8 character or a backslash escape.
+* UID and DTSTAMP are always ours (DTSTAMP = LAST-MODIFIED = the series' revision time, never now);
+  `REFRESH-INTERVAL` gets its `VALUE=DURATION` explicitly and `X-PUBLISHED-TTL` is the text "PT1H".
+* VTIMEZONEs come from `vtimezone.vtimezone` (icalendar components; see there why not icalendar's
+  generator). Properties are written in the order they are added (`sorted=False`).
+
+Lines end in CRLF. The tests read the output back with icalendar, recurring-ical-events and (when
+installed) Mozilla's ical.js.
 
 A `Series` is one event as published: the master VEVENT (DTSTART, RRULE, RDATE, EXDATE) and its
-RECURRENCE-ID overrides. Rendering a series is memoised on the series' value, so a feed re-render
-only pays for the events that changed.
+RECURRENCE-ID overrides. Rendering a series is memoised on the series' value (icalendar takes a few
+hundred µs per VEVENT), so a feed re-render only pays for the events that changed.
 """
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
+from typing import Self
 
-from calendar_app.feeds.vtimezone import vtimezone_lines
+from icalendar import Calendar, Component, Event, vCategory, vDDDTypes, vGeo, vRecur, vText, vUri
+
+from calendar_app.feeds.vtimezone import checked_zone, vtimezone
 
 __all__ = ["CalendarInfo", "Details", "Override", "Series", "escape_text", "fold", "render_calendar", "render_series"]
 
@@ -29,6 +44,7 @@ Local = datetime | date
 
 PRODID = "-//calendar-app//feeds 1.0//ZH"
 STATUSES = ("CONFIRMED", "TENTATIVE", "CANCELLED")
+POLL = "PT1H"
 _CRLF = "\r\n"
 _LIMIT = 75
 # Control characters (C0 except tab/newline, DEL, C1) and the Unicode line/paragraph separators.
@@ -108,48 +124,81 @@ class CalendarInfo:
 
 # --- values ----------------------------------------------------------------------------------------
 
-def escape_text(value: str) -> str:
-    """A TEXT value (RFC 5545 §3.3.11): control characters dropped, \\ ; , and newlines escaped."""
+def _clean(value: str) -> str:
+    """Line breaks as \\n, tabs as spaces, control characters and unencodable surrogates dropped."""
     value = value.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
     value = _CONTROL.sub("", value)
     if not value.isascii():
         value = value.encode("utf-8", "replace").decode("utf-8")  # lone surrogates cannot be encoded
-    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+    return value
 
 
-def _uri(value: str) -> str:
+def escape_text(value: str) -> str:
+    """A TEXT value (RFC 5545 §3.3.11): control characters dropped, \\ ; , and newlines escaped."""
+    return _clean(value).replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+
+
+class _Text(vText):
+    """A TEXT value, cleaned on the way in and escaped by `escape_text` (not icalendar's escaping)."""
+
+    __slots__ = ()
+
+    def __new__(cls, value: str, params: dict | None = None) -> Self:
+        return super().__new__(cls, _clean(value), params=params)
+
+    def to_ical(self) -> bytes:
+        return escape_text(self).encode("utf-8")
+
+
+class _Categories(vCategory):
+    """CATEGORIES with each category a `_Text`."""
+
+    def __init__(self, categories: Iterable[str]) -> None:
+        super().__init__([])
+        self.cats = [_Text(c) for c in categories]
+
+
+def _uri(value: str) -> vUri:
     """A URI value: characters that are not allowed in a URI (or would end the line) are percent-encoded."""
-    return _URI_UNSAFE.sub(lambda m: "".join(f"%{b:02X}" for b in m.group().encode()), value)
+    return vUri(_URI_UNSAFE.sub(lambda m: "".join(f"%{b:02X}" for b in m.group().encode()), value))
 
 
-def _utc(value: datetime) -> str:
-    return value.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+def _utc(value: datetime) -> datetime:
+    return value.astimezone(timezone.utc)
 
 
 def _is_date(value: Local) -> bool:
     return not isinstance(value, datetime)
 
 
-def _local(value: Local) -> str:
-    return value.strftime("%Y%m%d") if _is_date(value) else value.strftime("%Y%m%dT%H%M%S")
+def _in_zone(value: Local, tzid: str) -> Local:
+    """A wall-clock value as icalendar wants it: dates as they are, date-times aware in the series' zone."""
+    return value if _is_date(value) else value.replace(tzinfo=checked_zone(tzid))
 
 
-def _time_line(name: str, value: Local, tzid: str) -> str:
-    if _is_date(value):
-        return f"{name};VALUE=DATE:{_local(value)}"
-    return f"{name};TZID={tzid}:{_local(value)}"
+@lru_cache(maxsize=64)
+def _writes_tzid(tzid: str) -> bool:
+    """Whether icalendar writes date-times of the zone with a TZID (it writes UTC ones with "Z" instead)."""
+    return "TZID" in vDDDTypes(datetime(2000, 1, 1, tzinfo=checked_zone(tzid))).params
 
 
-def _time_list_lines(name: str, values: Iterable[Local], tzid: str) -> list[str]:
-    """RDATE / EXDATE lines: one per value type, values sorted and comma-separated."""
+def _add_times(component: Component, name: str, values: Iterable[Local], tzid: str) -> None:
+    """RDATE / EXDATE: one property per value type, values sorted."""
     dates = sorted(v for v in values if _is_date(v))
     times = sorted(v for v in values if not _is_date(v))
-    lines = []
     if dates:
-        lines.append(f"{name};VALUE=DATE:" + ",".join(_local(v) for v in dates))
+        component.add(name, dates)
     if times:
-        lines.append(f"{name};TZID={tzid}:" + ",".join(_local(v) for v in times))
-    return lines
+        component.add(name, [_in_zone(v, tzid) for v in times])
+
+
+def _rrule(text: str) -> vRecur:
+    if not _RRULE_SAFE.match(text):
+        raise ValueError(f"unexpected characters in RRULE {text!r}")
+    rule = vRecur.from_ical(text)
+    if "FREQ" not in rule:
+        raise ValueError(f"RRULE without FREQ: {text!r}")
+    return rule
 
 
 def css_colour_name(hex_colour: str) -> str:
@@ -184,58 +233,60 @@ def fold(line: str) -> str:
     return (_CRLF + " ").join(parts)
 
 
-def _emit(lines: Iterable[str]) -> str:
-    return "".join(fold(line) + _CRLF for line in lines)
+def _serialise(lines: Iterable[str]) -> str:
+    """icalendar's unfolded content lines, folded and CRLF-terminated (its trailing "" is skipped)."""
+    return "".join(fold(line) + _CRLF for line in lines if line)
 
 
-def _details_lines(details: Details) -> list[str]:
+def _add_details(component: Event, details: Details) -> None:
     if details.status not in STATUSES:
         raise ValueError(f"unknown STATUS {details.status!r}")
-    lines = [f"SUMMARY:{escape_text(details.summary)}"]
+    component.add("SUMMARY", _Text(details.summary))
     if details.description:
-        lines.append(f"DESCRIPTION:{escape_text(details.description)}")
+        component.add("DESCRIPTION", _Text(details.description))
     if details.location:
-        lines.append(f"LOCATION:{escape_text(details.location)}")
+        component.add("LOCATION", _Text(details.location))
     if details.geo is not None:
         lat, lon = details.geo
-        lines.append(f"GEO:{lat:.6f};{lon:.6f}")
+        component.add("GEO", vGeo((round(float(lat), 6), round(float(lon), 6))))
     if details.url:
-        lines.append(f"URL:{_uri(details.url)}")
+        component.add("URL", _uri(details.url))
     if details.categories:
-        lines.append("CATEGORIES:" + ",".join(escape_text(c) for c in details.categories))
-    lines.append(f"STATUS:{details.status}")
-    return lines
+        component.add("CATEGORIES", _Categories(details.categories))
+    component.add("STATUS", _Text(details.status))
 
 
-def _stamp_lines(series: Series) -> list[str]:
-    return [
-        f"UID:{escape_text(series.uid)}",
-        f"SEQUENCE:{int(series.sequence)}",
-        f"DTSTAMP:{_utc(series.revised_at)}",
-        f"LAST-MODIFIED:{_utc(series.revised_at)}",
-    ]
+def _vevent(series: Series) -> Event:
+    """A VEVENT with the series' identity and stamps (UID, SEQUENCE, DTSTAMP, LAST-MODIFIED): never icalendar's."""
+    event = Event()
+    event.add("UID", _Text(series.uid))
+    event.add("SEQUENCE", int(series.sequence))
+    event.add("DTSTAMP", _utc(series.revised_at))
+    event.add("LAST-MODIFIED", _utc(series.revised_at))
+    return event
 
 
 @lru_cache(maxsize=10_000)  # a few KB each; more than the events of a large district
 def render_series(series: Series) -> str:
     """The VEVENT components of one series (master, then overrides by RECURRENCE-ID), CRLF-terminated."""
     tz = series.tzid
-    lines = ["BEGIN:VEVENT", *_stamp_lines(series),
-             _time_line("DTSTART", series.start, tz), _time_line("DTEND", series.end, tz)]
+    master = _vevent(series)
+    master.add("DTSTART", _in_zone(series.start, tz))
+    master.add("DTEND", _in_zone(series.end, tz))
     if series.rrule:
-        if not _RRULE_SAFE.match(series.rrule):
-            raise ValueError(f"unexpected characters in RRULE {series.rrule!r}")
-        lines.append(f"RRULE:{series.rrule}")
-    lines += _time_list_lines("RDATE", series.rdates, tz)
-    lines += _time_list_lines("EXDATE", series.exdates, tz)
-    lines += _details_lines(series.details)
-    lines.append("END:VEVENT")
+        master.add("RRULE", _rrule(series.rrule))
+    _add_times(master, "RDATE", series.rdates, tz)
+    _add_times(master, "EXDATE", series.exdates, tz)
+    _add_details(master, series.details)
+    parts = [_serialise(master.content_lines(sorted=False))]
     for override in sorted(series.overrides, key=lambda o: _sort_key(o.recurrence_id)):
-        lines += ["BEGIN:VEVENT", *_stamp_lines(series),
-                  _time_line("RECURRENCE-ID", override.recurrence_id, tz),
-                  _time_line("DTSTART", override.start, tz), _time_line("DTEND", override.end, tz),
-                  *_details_lines(override.details), "END:VEVENT"]
-    return _emit(lines)
+        event = _vevent(series)
+        event.add("RECURRENCE-ID", _in_zone(override.recurrence_id, tz))
+        event.add("DTSTART", _in_zone(override.start, tz))
+        event.add("DTEND", _in_zone(override.end, tz))
+        _add_details(event, override.details)
+        parts.append(_serialise(event.content_lines(sorted=False)))
+    return "".join(parts)
 
 
 def _sort_key(value: Local) -> tuple:
@@ -243,35 +294,60 @@ def _sort_key(value: Local) -> tuple:
 
 
 def _uses_tzid(series: Series) -> bool:
-    """Whether any value of the series is written with TZID (all-day series use dates only)."""
+    """Whether any value of the series is written with TZID (all-day series use dates only; UTC is "Z")."""
     values = [series.start, series.end, *series.rdates, *series.exdates]
     values += [v for o in series.overrides for v in (o.recurrence_id, o.start, o.end)]
-    return any(not _is_date(v) for v in values)
+    return any(not _is_date(v) for v in values) and _writes_tzid(series.tzid)
 
 
-def _calendar_header(info: CalendarInfo) -> list[str]:
-    name = escape_text(info.name)
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN",
-             f"NAME:{name}", f"X-WR-CALNAME:{name}"]
+def _calendar(info: CalendarInfo) -> Calendar:
+    """The VCALENDAR with its own properties (no components yet)."""
+    cal = Calendar()
+    cal.add("VERSION", "2.0")
+    cal.add("PRODID", PRODID)
+    cal.add("CALSCALE", "GREGORIAN")
+    cal.add("NAME", _Text(info.name))
+    cal.add("X-WR-CALNAME", _Text(info.name))
     if info.description:
-        description = escape_text(info.description)
-        lines += [f"DESCRIPTION:{description}", f"X-WR-CALDESC:{description}"]
+        cal.add("DESCRIPTION", _Text(info.description))
+        cal.add("X-WR-CALDESC", _Text(info.description))
     if info.url:
-        lines.append(f"URL:{_uri(info.url)}")
+        cal.add("URL", _uri(info.url))
     if info.source:
-        lines.append(f"SOURCE;VALUE=URI:{_uri(info.source)}")
+        cal.add("SOURCE", _uri(info.source), parameters={"VALUE": "URI"})
     if info.colour and _HEX_COLOUR.match(info.colour):
-        lines += [f"COLOR:{css_colour_name(info.colour)}", f"X-APPLE-CALENDAR-COLOR:{info.colour.upper()}"]
-    lines += ["REFRESH-INTERVAL;VALUE=DURATION:PT1H", "X-PUBLISHED-TTL:PT1H"]
-    return lines
+        cal.add("COLOR", _Text(css_colour_name(info.colour)))
+        cal.add("X-APPLE-CALENDAR-COLOR", _Text(info.colour.upper()))
+    # icalendar's refresh_interval would omit VALUE=DURATION; a timedelta X-PUBLISHED-TTL would be "1:00:00".
+    cal.add("REFRESH-INTERVAL", timedelta(hours=1), parameters={"VALUE": "DURATION"})
+    cal.add("X-PUBLISHED-TTL", _Text(POLL))
+    return cal
+
+
+@lru_cache(maxsize=64)
+def _vtimezone_block(tzid: str) -> str:
+    """The VTIMEZONE of a zone, serialised once per process (it only changes with the tz database)."""
+    return _serialise(vtimezone(tzid).content_lines(sorted=False))
+
+
+@lru_cache(maxsize=10_000)  # one per feed; the hourly job renders every feed
+def _header(info: CalendarInfo) -> str:
+    """BEGIN:VCALENDAR and the calendar's properties, serialised."""
+    lines = _calendar(info).content_lines(sorted=False)
+    if [str(line) for line in lines[-2:]] != ["END:VCALENDAR", ""]:
+        raise RuntimeError("unexpected end of icalendar's content lines")
+    return _serialise(lines[:-2])
 
 
 def render_calendar(info: CalendarInfo, series: Iterable[Series]) -> bytes:
-    """A whole VCALENDAR: header, one VTIMEZONE per zone used, the series in the order given."""
+    """A whole VCALENDAR: header, one VTIMEZONE per zone used, the series in the order given.
+
+    The header, VTIMEZONE and VEVENT blocks are built with icalendar and serialised (and cached) on
+    their own; the VEVENT blocks go before END:VCALENDAR.
+    """
     series = list(series)
-    parts = [_emit(_calendar_header(info))]
-    for tzid in sorted({s.tzid for s in series if _uses_tzid(s)}):
-        parts.append(_emit(vtimezone_lines(tzid)))
+    parts = [_header(info)]
+    parts.extend(_vtimezone_block(tzid) for tzid in sorted({s.tzid for s in series if _uses_tzid(s)}))
     parts.extend(render_series(s) for s in series)
     parts.append("END:VCALENDAR" + _CRLF)
     return "".join(parts).encode("utf-8")

@@ -5,7 +5,16 @@ end of its TZif file ("CST-8", "CET-1CEST,M3.5.0,M10.5.0/3"): a fixed zone becom
 observance (Asia/Shanghai: +0800 since 1970), a zone with daylight saving time two observances with
 yearly RRULEs. The rule is checked against zoneinfo for the years feeds cover; the rare zone it does
 not describe (Morocco's Ramadan changes, transitions at negative hours) gets its actual changes in those
-years listed as RDATEs instead.
+years listed as RDATEs instead. The result is an `icalendar.Timezone` component.
+
+Why not icalendar's own generator (`Timezone.from_tzid(tzid, first_date=...)`, which
+`Calendar.add_missing_timezones` uses)? Measured with icalendar 7.3.0 and first_date 2025-01-01:
+for a fixed zone it gives the right single STANDARD observance, but starting at first_date (older
+series' DTSTARTs fall before it) and with a COMMENT "only works from 2025-01-01 to 2038-01-01"; for
+a zone with daylight saving time it lists every change up to 2037 as RDATEs instead of the yearly
+RRULE (ICAL.md rule 1: clients misread RDATE lists); for Africa/Casablanca it misses Morocco's 2027
+Ramadan change (the offset is wrong for 35 days in February-March 2027; with first_date 2020, 2024's
+too). So the observances are derived here, and only built and serialised with icalendar.
 """
 from __future__ import annotations
 
@@ -17,7 +26,9 @@ from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
 from pathlib import Path
 
-__all__ = ["vtimezone_lines"]
+from icalendar import Timezone, TimezoneDaylight, TimezoneStandard, vRecur
+
+__all__ = ["checked_zone", "vtimezone"]
 
 #: Years in which the derived rule must agree with zoneinfo (feeds cover a window around today).
 CHECK_YEARS = range(2015, 2041)
@@ -29,6 +40,26 @@ _OFFSET = r"([+-]?\d{1,2}(?::\d{2}){0,2})"
 _RULE = r"M(\d{1,2})\.(\d)\.(\d)(?:/([+-]?\d{1,3}(?::\d{2}){0,2}))?"
 _POSIX = re.compile(rf"^{_NAME}{_OFFSET}(?:{_NAME}{_OFFSET}?,{_RULE},{_RULE})?$")
 _DAYS = ("SU", "MO", "TU", "WE", "TH", "FR", "SA")  # POSIX weekday 0 = Sunday
+
+
+class _YearlyRule(vRecur):
+    """A VTIMEZONE's yearly RRULE in the usual order ("FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU"): icalendar
+    would otherwise write BYDAY before BYMONTH."""
+
+    canonical_order = ("FREQ", "BYMONTH", "BYDAY")
+
+
+@dataclass(frozen=True)
+class _Observance:
+    """One STANDARD or DAYLIGHT sub-component: onset (local wall time in the offset before it), offsets."""
+
+    kind: str  # "STANDARD" or "DAYLIGHT"
+    start: datetime
+    offset_from: timedelta
+    offset_to: timedelta
+    name: str
+    rule: _Change | None = None  # a yearly RRULE
+    rdates: tuple[datetime, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -49,9 +80,9 @@ class _Change:
             day -= timedelta(days=7)
         return day
 
-    def rrule(self) -> str:
+    def rrule(self) -> vRecur:
         ordinal = "-1" if self.week == 5 else str(self.week)
-        return f"FREQ=YEARLY;BYMONTH={self.month};BYDAY={ordinal}{_DAYS[self.weekday]}"
+        return _YearlyRule({"FREQ": "YEARLY", "BYMONTH": self.month, "BYDAY": f"{ordinal}{_DAYS[self.weekday]}"})
 
 
 def _seconds(text: str) -> timedelta:
@@ -67,14 +98,6 @@ def _utc_offset(posix: str) -> timedelta:
 
 def _tzname(name: str) -> str:
     return name.strip("<>")
-
-
-def _fmt_offset(value: timedelta) -> str:
-    sign = "-" if value < timedelta(0) else "+"
-    seconds = abs(int(value.total_seconds()))
-    h, rest = divmod(seconds, 3600)
-    m, s = divmod(rest, 60)
-    return f"{sign}{h:02d}{m:02d}" + (f"{s:02d}" if s else "")
 
 
 def _footer(tzid: str) -> str | None:
@@ -95,37 +118,22 @@ def _footer(tzid: str) -> str | None:
     return data.rstrip(b"\n").rsplit(b"\n", 1)[-1].decode("ascii", "replace")
 
 
-def _fixed(tzid: str, name: str, offset: timedelta) -> list[str] | None:
+def _fixed(tzid: str, name: str, offset: timedelta) -> list[_Observance] | None:
     zone = zoneinfo.ZoneInfo(tzid)
     for year in CHECK_YEARS:
         for month in (1, 4, 7, 10):
             if datetime(year, month, 1, 12, tzinfo=timezone.utc).astimezone(zone).utcoffset() != offset:
                 return None
-    return [
-        "BEGIN:STANDARD",
-        f"DTSTART:{EPOCH_YEAR}0101T000000",
-        f"TZOFFSETFROM:{_fmt_offset(offset)}",
-        f"TZOFFSETTO:{_fmt_offset(offset)}",
-        f"TZNAME:{name}",
-        "END:STANDARD",
-    ]
+    return [_Observance("STANDARD", datetime(EPOCH_YEAR, 1, 1), offset, offset, name)]
 
 
-def _observance(kind: str, name: str, change: _Change, before: timedelta, after: timedelta) -> list[str]:
+def _observance(kind: str, name: str, change: _Change, before: timedelta, after: timedelta) -> _Observance:
     onset = datetime.combine(change.day(EPOCH_YEAR), time()) + change.at
-    return [
-        f"BEGIN:{kind}",
-        f"DTSTART:{onset:%Y%m%dT%H%M%S}",
-        f"RRULE:{change.rrule()}",
-        f"TZOFFSETFROM:{_fmt_offset(before)}",
-        f"TZOFFSETTO:{_fmt_offset(after)}",
-        f"TZNAME:{name}",
-        f"END:{kind}",
-    ]
+    return _Observance(kind, onset, before, after, name, rule=change)
 
 
 def _seasonal(tzid: str, std_name: str, std: timedelta, dst_name: str, dst: timedelta,
-              to_dst: _Change, to_std: _Change) -> list[str] | None:
+              to_dst: _Change, to_std: _Change) -> list[_Observance] | None:
     zone = zoneinfo.ZoneInfo(tzid)
     for change in (to_dst, to_std):
         if not timedelta(0) <= change.at < timedelta(hours=24):
@@ -141,11 +149,11 @@ def _seasonal(tzid: str, std_name: str, std: timedelta, dst_name: str, dst: time
                 actual = datetime(year, month, day_of_month, 12, tzinfo=timezone.utc).astimezone(zone).utcoffset()
                 if actual != expected and abs((day - start).days) > 1 and abs((day - end).days) > 1:
                     return None
-    return (_observance("DAYLIGHT", dst_name, to_dst, std, dst)
-            + _observance("STANDARD", std_name, to_std, dst, std))
+    return [_observance("DAYLIGHT", dst_name, to_dst, std, dst),
+            _observance("STANDARD", std_name, to_std, dst, std)]
 
 
-def _from_rule(tzid: str) -> list[str] | None:
+def _from_rule(tzid: str) -> list[_Observance] | None:
     footer = _footer(tzid)
     match = _POSIX.match(footer or "")
     if match is None:
@@ -185,14 +193,13 @@ def _transitions(zone: zoneinfo.ZoneInfo) -> list[tuple[datetime, timedelta, tim
     return found
 
 
-def _listed(tzid: str) -> list[str]:
+def _listed(tzid: str) -> list[_Observance]:
     """Observances with the zone's actual changes as RDATEs (for zones no yearly rule describes)."""
     zone = zoneinfo.ZoneInfo(tzid)
     first = datetime(CHECK_YEARS.start, 1, 1, tzinfo=timezone.utc)
     initial = first.astimezone(zone)
-    lines = ["BEGIN:STANDARD", f"DTSTART:{initial.replace(tzinfo=None):%Y%m%dT%H%M%S}",
-             f"TZOFFSETFROM:{_fmt_offset(initial.utcoffset())}", f"TZOFFSETTO:{_fmt_offset(initial.utcoffset())}",
-             f"TZNAME:{initial.tzname()}", "END:STANDARD"]
+    observances = [_Observance("STANDARD", initial.replace(tzinfo=None), initial.utcoffset(), initial.utcoffset(),
+                               initial.tzname())]
     groups: dict[tuple, list[datetime]] = {}
     for instant, before, after in _transitions(zone):
         local = instant.astimezone(zone)
@@ -200,22 +207,43 @@ def _listed(tzid: str) -> list[str]:
         # DTSTART/RDATE of an observance are wall-clock times in the offset in force before it.
         groups.setdefault((kind, before, after, local.tzname()), []).append((instant + before).replace(tzinfo=None))
     for (kind, before, after, name), onsets in groups.items():
-        lines += [f"BEGIN:{kind}", f"DTSTART:{onsets[0]:%Y%m%dT%H%M%S}"]
-        if onsets[1:]:
-            lines.append("RDATE:" + ",".join(f"{t:%Y%m%dT%H%M%S}" for t in onsets[1:]))
-        lines += [f"TZOFFSETFROM:{_fmt_offset(before)}", f"TZOFFSETTO:{_fmt_offset(after)}", f"TZNAME:{name}",
-                  f"END:{kind}"]
-    return lines
+        observances.append(_Observance(kind, onsets[0], before, after, name, rdates=tuple(onsets[1:])))
+    return observances
 
 
 @lru_cache(maxsize=64)
-def vtimezone_lines(tzid: str) -> tuple[str, ...]:
-    """The unfolded content lines of the VTIMEZONE for an IANA zone name (ValueError for an unknown one)."""
-    if not _TZID.match(tzid) or ".." in tzid:
+def checked_zone(tzid: str) -> zoneinfo.ZoneInfo:
+    """The zone of an IANA name; ValueError for a malformed or unknown one (never a path outside the database)."""
+    if not isinstance(tzid, str) or not _TZID.match(tzid) or ".." in tzid:
         raise ValueError(f"invalid time zone name {tzid!r}")
     try:
-        zoneinfo.ZoneInfo(tzid)
-    except zoneinfo.ZoneInfoNotFoundError:
+        return zoneinfo.ZoneInfo(tzid)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
         raise ValueError(f"unknown time zone {tzid!r}") from None
-    body = _from_rule(tzid) or _listed(tzid)
-    return ("BEGIN:VTIMEZONE", f"TZID:{tzid}", *body, "END:VTIMEZONE")
+
+
+@lru_cache(maxsize=64)
+def _observances(tzid: str) -> tuple[_Observance, ...]:
+    checked_zone(tzid)
+    return tuple(_from_rule(tzid) or _listed(tzid))
+
+
+def vtimezone(tzid: str) -> Timezone:
+    """A new VTIMEZONE component for an IANA zone name (ValueError for an unknown one).
+
+    Properties are added in the order they are to be written: serialise with `sorted=False`.
+    """
+    component = Timezone()
+    component.add("TZID", tzid)
+    for o in _observances(tzid):
+        sub = TimezoneDaylight() if o.kind == "DAYLIGHT" else TimezoneStandard()
+        sub.add("DTSTART", o.start)  # a naive date-time: local time, as RFC 5545 wants here
+        if o.rule is not None:
+            sub.add("RRULE", o.rule.rrule())
+        if o.rdates:
+            sub.add("RDATE", list(o.rdates))
+        sub.add("TZOFFSETFROM", o.offset_from)
+        sub.add("TZOFFSETTO", o.offset_to)
+        sub.add("TZNAME", o.name)
+        component.add_component(sub)
+    return component
