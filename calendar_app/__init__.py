@@ -8,6 +8,7 @@ from flask import Flask, jsonify, render_template, request
 from sqlalchemy import event as sa_event
 from sqlalchemy.engine import Engine
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter
 
 from config import Config, load_config
 
@@ -36,6 +37,9 @@ def create_app(config: Config | str | None = None) -> Flask:
     _import_models()
     _configure_login(login_manager)
 
+    # Every <int:...> in a URL is a database id: beyond 32 bits it cannot exist, and PostgreSQL would
+    # refuse the comparison (a 500), so such URLs simply do not match (404).
+    app.url_map.converters["int"] = DatabaseIdConverter
     from calendar_app import feeds, public
     from calendar_app.api.views import bp as api_bp
     from calendar_app.health import bp as health_bp
@@ -62,6 +66,15 @@ def create_app(config: Config | str | None = None) -> Flask:
 
     maybe_start_in_process(app)
     return app
+
+
+class DatabaseIdConverter(IntegerConverter):
+    """`int` in URL rules: a positive integer that fits a 32-bit signed column."""
+
+    def __init__(self, url_map, *args, **kwargs) -> None:
+        kwargs.setdefault("min", 1)
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def _import_models() -> None:

@@ -121,7 +121,7 @@ def events():
 @bp.get("/events/<int:event_id>")
 def event_detail(event_id: int):
     """One published event with its next occurrences and feed URL."""
-    event = db.session.get(Event, event_id) if event_id < 2**31 else None
+    event = db.session.get(Event, event_id)
     if event is None or event.status not in ("published", "cancelled"):
         abort(404, f"活动不存在：{event_id}")
     upcoming = db.session.scalars(

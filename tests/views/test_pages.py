@@ -51,3 +51,9 @@ def test_every_page_carries_security_headers(client):
     response = client.get("/")
     assert "default-src 'self'" in response.headers["Content-Security-Policy"]
     assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_ids_beyond_32_bits_are_404_not_a_database_error(client):
+    for path in ["/events/99999999999", "/editions/99999999999.ics", "/areas/99999999999", "/venues/0.ics",
+                 "/api/v1/events/99999999999"]:
+        assert client.get(path).status_code == 404, path
