@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, abort, jsonify, render_template, request
 from sqlalchemy import event as sa_event
 from sqlalchemy.engine import Engine
 from werkzeug.exceptions import HTTPException
@@ -60,6 +61,7 @@ def create_app(config: Config | str | None = None) -> Flask:
 
     app.cli.add_command(holidays_cli)
     _register_error_handlers(app)
+    _register_input_guard(app)
     _register_security_headers(app)
 
     from calendar_app.scheduler import maybe_start_in_process
@@ -151,6 +153,19 @@ def _register_error_handlers(app: Flask) -> None:
         if _wants_json():
             return jsonify({"error": "internal_error", "message": "服务器内部错误，请稍后再试"}), 500
         return render_template("errors/error.html", code=500, message="服务器内部错误，请稍后再试"), 500
+
+
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _register_input_guard(app: Flask) -> None:
+    """Refuse control characters in the path and query string (a NUL makes PostgreSQL raise) with a 400."""
+
+    @app.before_request
+    def refuse_control_characters():
+        values = [request.path, *request.args.keys(), *request.args.values()]
+        if any(_CONTROL_CHARS.search(v) for v in values):
+            abort(400, "请求地址或参数中含有控制字符")
 
 
 def _register_security_headers(app: Flask) -> None:

@@ -57,3 +57,11 @@ def test_ids_beyond_32_bits_are_404_not_a_database_error(client):
     for path in ["/events/99999999999", "/editions/99999999999.ics", "/areas/99999999999", "/venues/0.ics",
                  "/api/v1/events/99999999999"]:
         assert client.get(path).status_code == 404, path
+
+
+def test_control_characters_in_urls_are_a_400_not_a_database_error(client):
+    for path in ["/?q=%00", "/api/v1/occurrences?q=%00", "/api/v1/occurrences?program=%00", "/programs/a%00b.ics",
+                 "/month?q=%1b"]:
+        response = client.get(path)
+        assert response.status_code == 400, path
+    assert "控制字符" in client.get("/api/v1/occurrences?q=%00").json["message"]
