@@ -64,7 +64,7 @@ def _wrk(wrk: str, url: str, seconds: int, headers: list[str]) -> tuple[float, s
         args += ["-H", header]
     out = subprocess.run(args + [url], capture_output=True, text=True, check=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    latency = re.search(r"50%\s+(\S+).*?99%\s+(\S+)", out, re.S)
+    latency = re.search(r"^\s+50%\s+(\S+).*?^\s+99%\s+(\S+)", out, re.S | re.M)
     return rps, f"p50 {latency.group(1)}, p99 {latency.group(2)}" if latency else ""
 
 
