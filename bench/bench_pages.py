@@ -12,13 +12,11 @@ from __future__ import annotations
 
 import argparse
 import gc
-import re
 from datetime import datetime, timezone
 
-from sqlalchemy import event as sa_event
 from sqlalchemy import func, select
 
-from bench.common import make_app, postgres_url, sample, sqlite_url
+from bench.common import count_queries, make_app, postgres_url, sample, sqlite_url
 
 NOW = datetime(2026, 11, 21, 2, 0, tzinfo=timezone.utc)  # tests.conftest.DEMO_NOW
 HOME_GOAL_P95_MS = 50.0
@@ -42,21 +40,8 @@ def _paths(db) -> dict[str, str]:
 
 
 def _statements_per_request(app, client, path: str) -> int:
-    statements: list[str] = []
-
-    def record(_conn, _cursor, statement, *_args) -> None:
-        if not re.match(r"\s*(PRAGMA|SAVEPOINT|RELEASE)", statement, re.I):
-            statements.append(statement)
-
-    from calendar_app.extensions import db
-
-    with app.app_context():
-        engine = db.engine
-    sa_event.listen(engine, "before_cursor_execute", record)
-    try:
+    with count_queries(app) as statements:
         client.get(path)
-    finally:
-        sa_event.remove(engine, "before_cursor_execute", record)
     return len(statements)
 
 

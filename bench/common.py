@@ -1,13 +1,18 @@
 """Helpers shared by the benchmark commands: fresh databases, an app on them, and timing."""
 from __future__ import annotations
 
+import re
 import statistics
 import tempfile
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from sqlalchemy import event as sa_event
+
 from calendar_app import create_app
+from calendar_app.extensions import db as _db
 from config import TestingConfig
 
 
@@ -61,3 +66,21 @@ def sample(fn, repeat: int, warmup: int = 3) -> dict[str, float]:
         times.append((time.perf_counter() - started) * 1000)
     times.sort()
     return {"p50": statistics.median(times), "p95": times[max(0, int(len(times) * 0.95) - 1)], "mean": statistics.fmean(times)}
+
+
+@contextmanager
+def count_queries(app) -> Iterator[list[str]]:
+    """Collect the SQL statements run inside the block (SAVEPOINTs and PRAGMAs excluded)."""
+    statements: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args) -> None:
+        if not re.match(r"\s*(PRAGMA|SAVEPOINT|RELEASE)", statement, re.I):
+            statements.append(statement)
+
+    with app.app_context():
+        engine = _db.engine
+    sa_event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        sa_event.remove(engine, "before_cursor_execute", record)

@@ -1,33 +1,13 @@
 """Helpers shared by the page tests."""
 from __future__ import annotations
 
+from bench.common import count_queries  # noqa: F401  (re-exported for the page tests)
+
 import json
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from html.parser import HTMLParser
 
-from sqlalchemy import event as sa_event
 
-from calendar_app.extensions import db as _db
-
-
-@contextmanager
-def count_queries(app) -> Iterator[list[str]]:
-    """Collect the SQL statements run inside the block (SAVEPOINTs and PRAGMAs excluded)."""
-    statements: list[str] = []
-
-    def record(_conn, _cursor, statement, *_args) -> None:
-        if not re.match(r"\s*(PRAGMA|SAVEPOINT|RELEASE)", statement, re.I):
-            statements.append(statement)
-
-    with app.app_context():
-        engine = _db.engine
-    sa_event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        sa_event.remove(engine, "before_cursor_execute", record)
 
 
 def html(response) -> str:
