@@ -21,9 +21,28 @@ def test_no_scheduler_is_started_by_the_test_app(app):
     assert id(app) not in scheduler._started
 
 
-def test_a_job_runs_in_an_app_context_and_commits(app, db):
-    run = scheduler._job(app, "calendar_app.events.jobs.extend_horizons")
-    run()  # no series yet: nothing to extend, but the wrapper must work end to end
+def test_the_daily_job_extends_series_and_commits_its_work(app, db):
+    from datetime import datetime, timedelta, timezone
+
+    from sqlalchemy import func, select
+
+    from calendar_app.events.models import Event, Occurrence
+    from tests import factories as f
+
+    town = f.town(f.district())
+    a_month_ago = datetime.now(timezone.utc) - timedelta(days=30)
+    event = f.event(town, start=datetime(2026, 1, 3, 14, 30), end=datetime(2026, 1, 3, 16, 30),
+                    rrule="FREQ=WEEKLY;BYDAY=SA", now=a_month_ago)  # its horizon is a month behind
+    db.session.commit()
+    event_id = event.id
+    count = select(func.count()).select_from(Occurrence).where(Occurrence.event_id == event_id)
+    before = db.session.scalar(count)
+
+    scheduler._job(app, "calendar_app.events.jobs.extend_horizons")()  # commits in its own app context
+
+    db.session.remove()
+    assert db.session.scalar(count) >= before + 4
+    assert db.session.get(Event, event_id).stored_until > a_month_ago + timedelta(days=500)
 
 
 def test_scheduler_cli_lists_its_jobs(app):
