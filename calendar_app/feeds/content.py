@@ -35,7 +35,7 @@ from calendar_app import links, recurrence
 from calendar_app.areas.models import Area
 from calendar_app.areas.services import descendant_ids_query
 from calendar_app.audit.models import AuditLog
-from calendar_app.db import utcnow
+from calendar_app import clock
 from calendar_app.events.models import Event, Occurrence
 from calendar_app.events.services import MAX_INSTANCE_LENGTH, series_spec
 from calendar_app.extensions import db
@@ -125,8 +125,8 @@ def publicly_visible(event: Event) -> bool:
 
 
 def feed_clock() -> datetime:
-    """Now, for feeds: config FEEDS_NOW pins it (tests, reproducible exports), else the real clock."""
-    return current_app.config.get("FEEDS_NOW") or utcnow()
+    """Now, for feeds: FEEDS_NOW pins the feeds alone (reproducible exports), else the app's clock (FIXED_NOW)."""
+    return current_app.config.get("FEEDS_NOW") or clock.now()
 
 
 def _site_name() -> str:
