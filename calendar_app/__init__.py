@@ -9,6 +9,7 @@ from flask import Flask, abort, jsonify, render_template, request
 from sqlalchemy import event as sa_event
 from sqlalchemy.engine import Engine
 from werkzeug.exceptions import HTTPException
+from flask.sessions import SecureCookieSessionInterface
 from werkzeug.routing import IntegerConverter
 
 from config import Config, load_config
@@ -27,6 +28,7 @@ def create_app(config: Config | str | None = None) -> Flask:
     cfg = config if isinstance(config, Config) else load_config(config)
     app.config.from_object(cfg)
     app.json.ensure_ascii = False
+    app.session_interface = _SessionInterface()
     os.makedirs(app.instance_path, exist_ok=True)
 
     from calendar_app.extensions import csrf, db, login_manager, migrate
@@ -68,6 +70,19 @@ def create_app(config: Config | str | None = None) -> Flask:
 
     maybe_start_in_process(app)
     return app
+
+
+class _SessionInterface(SecureCookieSessionInterface):
+    """Feeds and the JSON API never depend on who asks, so they do not carry `Vary: Cookie`.
+
+    Flask adds it whenever the session was read, and Flask-Login reads it after every request; on a
+    feed that would stop shared caches (a CDN in front of the feed store) from serving it.
+    """
+
+    def save_session(self, app, session, response) -> None:
+        super().save_session(app, session, response)
+        if response.mimetype in ("text/calendar", "application/json") and not session.modified:
+            response.vary.discard("Cookie")
 
 
 class DatabaseIdConverter(IntegerConverter):

@@ -65,3 +65,9 @@ def test_control_characters_in_urls_are_a_400_not_a_database_error(client):
         response = client.get(path)
         assert response.status_code == 400, path
     assert "控制字符" in client.get("/api/v1/occurrences?q=%00").json["message"]
+
+
+def test_feeds_and_api_do_not_vary_by_cookie_but_pages_do(client):
+    assert "Cookie" not in client.get("/api/v1/areas").headers.get("Vary", "")
+    assert "Cookie" not in client.get("/calendar.ics").headers.get("Vary", "")
+    assert "Cookie" in client.get("/").headers.get("Vary", "")  # the interface language comes from a cookie
