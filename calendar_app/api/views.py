@@ -128,8 +128,6 @@ def event_detail(event_id: int):
         select(Occurrence).where(Occurrence.event_id == event.id, Occurrence.ends_at > clock.now())
         .order_by(Occurrence.starts_at).limit(10)
     ).all()
-    for occ in upcoming:
-        occ.event = event
     total = db.session.scalar(select(func.count()).select_from(Occurrence).where(Occurrence.event_id == event.id))
     body = event_to_json(event)
     body["next_occurrences"] = [occurrence_to_json(o) for o in upcoming]

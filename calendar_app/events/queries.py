@@ -14,6 +14,40 @@ from calendar_app.areas.models import Area
 from calendar_app.areas.services import descendant_ids_query
 from calendar_app.events.models import Event, Occurrence
 from calendar_app.events.services import MAX_INSTANCE_LENGTH
+from calendar_app.venues.models import Venue
+
+
+def narrowing(*, area: Area | None = None, program_id: int | None = None, edition_id: int | None = None,
+              venue_id: int | None = None, category: str | None = None, free: bool | None = None,
+              q: str | None = None) -> list:
+    """WHERE clauses that narrow occurrences the way readers ask (API, pages, reports): one meaning everywhere.
+
+    An area includes its descendants (a town its villages). The keyword matches title, description,
+    organiser or venue name literally (LIKE wildcards escaped). Clauses on Event need the event joined,
+    the keyword also the venue (outer-joined): see `joins_for`.
+    """
+    clauses = []
+    if area is not None:
+        clauses.append(Occurrence.area_id.in_(descendant_ids_query(area)))
+    if program_id is not None:
+        clauses.append(Occurrence.program_id == program_id)
+    if edition_id is not None:
+        clauses.append(Occurrence.edition_id == edition_id)
+    if venue_id is not None:
+        clauses.append(Occurrence.venue_id == venue_id)
+    if category is not None:
+        clauses.append(Event.category == category)
+    if free is not None:
+        clauses.append(Event.is_free.is_(free))
+    if q:
+        clauses.append(or_(Event.title.icontains(q, autoescape=True), Event.description.icontains(q, autoescape=True),
+                           Event.organiser.icontains(q, autoescape=True), Venue.name.icontains(q, autoescape=True)))
+    return clauses
+
+
+def with_venue_for_keyword(query: Select, q: str | None) -> Select:
+    """Outer-join the venue when a keyword needs its name (occurrences without a venue still match on text)."""
+    return query.outerjoin(Venue, Occurrence.venue_id == Venue.id) if q else query
 
 
 @dataclass(frozen=True)
@@ -27,13 +61,9 @@ class OccurrenceFilter:
     area: Area | None = None
     venue_id: int | None = None
     category: str | None = None
+    free: bool | None = None
     q: str | None = None
     public_only: bool = True
-
-
-def _like_pattern(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
 
 
 def overlapping(start: datetime, end: datetime) -> list:
@@ -50,25 +80,14 @@ def occurrences_query(flt: OccurrenceFilter) -> Select:
     query = (
         select(Occurrence)
         .join(Occurrence.event)
-        .where(*overlapping(flt.start, flt.end))
+        .where(*overlapping(flt.start, flt.end),
+               *narrowing(area=flt.area, program_id=flt.program_id, edition_id=flt.edition_id,
+                          venue_id=flt.venue_id, category=flt.category, free=flt.free, q=flt.q))
         .order_by(Occurrence.starts_at, Occurrence.id)
     )
     if flt.public_only:
         query = query.where(Occurrence.is_public.is_(True))
-    if flt.program_id is not None:
-        query = query.where(Occurrence.program_id == flt.program_id)
-    if flt.edition_id is not None:
-        query = query.where(Occurrence.edition_id == flt.edition_id)
-    if flt.venue_id is not None:
-        query = query.where(Occurrence.venue_id == flt.venue_id)
-    if flt.area is not None:
-        query = query.where(Occurrence.area_id.in_(descendant_ids_query(flt.area)))
-    if flt.category:
-        query = query.where(Event.category == flt.category)
-    if flt.q:
-        pattern = _like_pattern(flt.q)
-        query = query.where(or_(Event.title.ilike(pattern, escape="\\"), Event.organiser.ilike(pattern, escape="\\")))
-    return query
+    return with_venue_for_keyword(query, flt.q)
 
 
 def after_cursor(query: Select, starts_at: datetime, occurrence_id: int) -> Select:

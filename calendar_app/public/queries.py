@@ -16,7 +16,7 @@ from sqlalchemy.orm import contains_eager, joinedload, selectinload
 from calendar_app.areas.models import Area
 from calendar_app.areas.services import descendant_ids_query
 from calendar_app.events.models import Event, Occurrence
-from calendar_app.events.queries import overlapping
+from calendar_app.events.queries import narrowing, overlapping
 from calendar_app.events.services import MAX_INSTANCE_LENGTH
 from calendar_app.extensions import db
 from calendar_app.programs.models import Edition, Program
@@ -64,26 +64,11 @@ class Filters:
         return self.impossible or any(v is not None for v in values)
 
     def conditions(self) -> list:
-        """WHERE clauses over Occurrence, Event and (outer-joined) Venue."""
+        """WHERE clauses over Occurrence, Event and (outer-joined) Venue: the shared narrowing."""
         if self.impossible:
             return [false()]
-        clauses = []
-        if self.area is not None:
-            # A town includes its villages: the area and every descendant, by materialised path.
-            clauses.append(Occurrence.area_id.in_(descendant_ids_query(self.area)))
-        if self.program_id is not None:
-            clauses.append(Occurrence.program_id == self.program_id)
-        if self.venue_id is not None:
-            clauses.append(Occurrence.venue_id == self.venue_id)
-        if self.category is not None:
-            clauses.append(Event.category == self.category)
-        if self.free is not None:
-            clauses.append(Event.is_free.is_(self.free))
-        if self.q:
-            clauses.append(or_(Event.title.icontains(self.q, autoescape=True),
-                               Event.description.icontains(self.q, autoescape=True),
-                               Venue.name.icontains(self.q, autoescape=True)))
-        return clauses
+        return narrowing(area=self.area, program_id=self.program_id, venue_id=self.venue_id,
+                         category=self.category, free=self.free, q=self.q)
 
 
 @dataclass(frozen=True)

@@ -154,3 +154,14 @@ def test_event_detail_has_next_occurrences_and_unknown_or_draft_events_are_404(a
     assert statuses == ["scheduled", "moved", "cancelled"]
     assert demo_client.get("/api/v1/events/99999999").status_code == 404
     assert demo_client.get("/api/v1/events/99999999999999").status_code == 404
+
+
+def test_keyword_means_the_same_in_the_api_as_on_the_pages(demo_client):
+    # A venue name is not in any title: the API finds its occurrences through the shared keyword rule.
+    items = _all_pages(demo_client, "/api/v1/occurrences?q=尼山书院讲堂&start=2026-12-01&end=2026-12-31")
+    venue_id = next(v["id"] for v in demo_client.get("/api/v1/venues").json["items"] if v["name"] == "东崖村文化广场")
+    by_venue = _all_pages(demo_client, "/api/v1/occurrences?q=东崖村文化广场&start=2026-12-01&end=2026-12-31&limit=500")
+    by_description = _all_pages(demo_client, "/api/v1/occurrences?q=葫芦烙画&start=2026-12-01&end=2026-12-31")
+    assert items and {i["title"] for i in by_description} == {"非遗星期六·尼山书院讲堂"}
+    assert by_venue and {i["venue_id"] for i in by_venue} == {venue_id}
+    assert all("东崖村文化广场" not in i["title"] for i in by_venue)
