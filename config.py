@@ -29,6 +29,8 @@ def _env_bool(name: str, default: bool) -> bool:
 class Config:
     """Defaults shared by every environment; read from the environment at instantiation."""
 
+    ENV_NAME = "development"
+
     def __init__(self) -> None:
         self.SECRET_KEY = os.environ.get("SECRET_KEY", _INSECURE_KEY)
         self.SQLALCHEMY_DATABASE_URI = os.environ.get(
@@ -71,11 +73,29 @@ class Config:
         self.SCHEDULER_IN_PROCESS = _env_bool("SCHEDULER_IN_PROCESS", False)
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.REMEMBER_COOKIE_HTTPONLY = True
+        self.REMEMBER_COOKIE_SAMESITE = "Lax"
+        #: A signed-in session lasts a working day; signing in again is cheap, a stolen cookie is not.
+        self.PERMANENT_SESSION_LIFETIME = _env_int("SESSION_LIFETIME_HOURS", 12) * 3600
         self.WTF_CSRF_TIME_LIMIT = 3600 * 8
         self.JSON_AS_ASCII = False
+        #: Largest request body (a schedule spreadsheet is well under this).
+        self.MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 8 * 1024 * 1024)
+        #: Where rate-limit counters live: memory for the one-process embedded default; production
+        #: needs a store every worker shares, e.g. redis://127.0.0.1:6379/0.
+        self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+        self.RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
+        self.RATELIMIT_HEADERS_ENABLED = True
+        #: Password policy: OWASP ASVS by default; 等保 2.0 deployments may require character classes.
+        self.PASSWORD_MIN_LENGTH = _env_int("PASSWORD_MIN_LENGTH", 12)
+        self.PASSWORD_MIN_CLASSES = _env_int("PASSWORD_MIN_CLASSES", 0)
+        #: Send Strict-Transport-Security (production, behind TLS).
+        self.HSTS = False
 
 
 class DevelopmentConfig(Config):
+    ENV_NAME = "development"
+
     def __init__(self) -> None:
         super().__init__()
         self.SCHEDULER_IN_PROCESS = _env_bool("SCHEDULER_IN_PROCESS", True)
@@ -83,6 +103,8 @@ class DevelopmentConfig(Config):
 
 class TestingConfig(Config):
     __test__ = False  # not a pytest test class
+    ENV_NAME = "testing"
+
     def __init__(self) -> None:
         super().__init__()
         self.TESTING = True
@@ -95,6 +117,8 @@ class TestingConfig(Config):
 
 
 class ProductionConfig(Config):
+    ENV_NAME = "production"
+
     def __init__(self) -> None:
         super().__init__()
         if not os.environ.get("SECRET_KEY") or self.SECRET_KEY == _INSECURE_KEY or len(self.SECRET_KEY) < 32:
@@ -104,7 +128,14 @@ class ProductionConfig(Config):
             )
         if not os.environ.get("DATABASE_URL"):
             raise RuntimeError("生产环境必须设置 DATABASE_URL（PostgreSQL），例如 postgresql://user:pass@host/calendar")
+        # Secure cookies whatever the proxy says about the scheme: production is served over TLS only.
         self.SESSION_COOKIE_SECURE = True
+        self.REMEMBER_COOKIE_SECURE = True
+        self.HSTS = True
+        if self.RATELIMIT_STORAGE_URI.startswith("memory://") and not _env_bool("RATELIMIT_MEMORY_OK", False):
+            raise RuntimeError(
+                "生产环境必须设置 RATELIMIT_STORAGE_URI（例如 redis://127.0.0.1:6379/0），"
+                "否则每个 worker 各自计数，登录限速形同虚设。单进程部署可设 RATELIMIT_MEMORY_OK=1。")
         self.SCHEDULER_IN_PROCESS = _env_bool("SCHEDULER_IN_PROCESS", False)
 
 

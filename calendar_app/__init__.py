@@ -31,14 +31,23 @@ def create_app(config: Config | str | None = None) -> Flask:
     app.session_interface = _SessionInterface()
     os.makedirs(app.instance_path, exist_ok=True)
 
-    from calendar_app.extensions import csrf, db, login_manager, migrate
+    from calendar_app.extensions import csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     login_manager.init_app(app)
+    limiter.init_app(app)
     _import_models()
     _configure_login(login_manager)
+    from calendar_app.accounts import scope
+
+    scope.install()
+
+    @app.teardown_request
+    def end_scope(_exc):
+        # A scope belongs to one request (tests may run several requests in one app context).
+        scope.deactivate()
 
     # Every <int:...> in a URL is a database id: beyond 32 bits it cannot exist, and PostgreSQL would
     # refuse the comparison (a 500), so such URLs simply do not match (404).
@@ -51,7 +60,14 @@ def create_app(config: Config | str | None = None) -> Flask:
     public.init_app(app)
     feeds.init_app(app)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
-    csrf.exempt(api_bp)  # read-only JSON API, no cookies-based writes
+    # The API authenticates writes by bearer token only, never by the session cookie, so a forged
+    # cross-site request carries no credentials: it needs no CSRF token.
+    csrf.exempt(api_bp)
+    from calendar_app.accounts.views import bp as accounts_bp
+    from calendar_app.manage import bp as manage_bp
+
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(manage_bp, url_prefix="/manage")
 
     from calendar_app.demo.cli import demo_cli
 
@@ -62,9 +78,13 @@ def create_app(config: Config | str | None = None) -> Flask:
     from calendar_app.festivals.cli import holidays_cli
 
     app.cli.add_command(holidays_cli)
+    from calendar_app.accounts.cli import users_cli
+
+    app.cli.add_command(users_cli)
     _register_error_handlers(app)
     _register_input_guard(app)
     _register_security_headers(app)
+    _register_write_intent(app)
 
     from calendar_app.scheduler import maybe_start_in_process
 
@@ -109,6 +129,11 @@ def _configure_login(login_manager) -> None:
     from calendar_app.accounts.models import User
     from calendar_app.extensions import db
 
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = "请先登录"
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "strong"
+
     @login_manager.user_loader
     def load_user(user_key: str):
         user_id, _, version = user_key.partition(":")
@@ -134,18 +159,109 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+@sa_event.listens_for(Engine, "begin")
+def _sqlite_begin(conn) -> None:
+    """SQLite transactions of writing requests and jobs start with BEGIN IMMEDIATE.
+
+    They take the write lock before their first read (waiting for it up to busy_timeout), so two
+    writers never both read a free slot and then fail to upgrade their lock, and savepoints work
+    (we emit BEGIN ourselves, as SQLAlchemy documents for pysqlite). Other transactions keep
+    pysqlite's own mode: reads see the latest commit, and a rare write begins when it happens.
+    """
+    if conn.dialect.name != "sqlite":
+        return
+    from calendar_app.db import write_intent
+
+    dbapi_connection = conn.connection.dbapi_connection
+    if write_intent.get():
+        dbapi_connection.isolation_level = None
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        dbapi_connection.isolation_level = ""
+
+
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def _register_write_intent(app: Flask) -> None:
+    from flask import g
+
+    from calendar_app.db import write_intent
+
+    @app.before_request
+    def mark_writes():
+        if request.method not in _SAFE_METHODS:
+            g.write_intent_token = write_intent.set(True)
+
+    @app.teardown_request
+    def unmark_writes(_exc):
+        token = g.pop("write_intent_token", None)
+        if token is not None:
+            write_intent.reset(token)
+
+
 def _wants_json() -> bool:
     return request.path.startswith("/api/") or request.path.endswith(".json")
 
 
 def _register_error_handlers(app: Flask) -> None:
+    from flask_limiter.errors import RateLimitExceeded
+    from flask_wtf.csrf import CSRFError
+
+    from calendar_app.accounts.scope import ScopeError
     from calendar_app.db import ValidationError
+    from calendar_app.events.conflicts import VenueConflict
 
     @app.errorhandler(ValidationError)
     def validation_error(exc: ValidationError):
         if _wants_json():
-            return jsonify(exc.to_dict()), 400
+            if request.method in _SAFE_METHODS:
+                return jsonify(exc.to_dict()), 400  # a malformed query parameter
+            # A write that was refused as a whole: the body's fields, each with its message.
+            body = {"error": "validation_error", "message": exc.message,
+                    "errors": {exc.field or "_": exc.message}}
+            return jsonify(body), 422
         return render_template("errors/error.html", code=400, message=exc.message), 400
+
+    @app.errorhandler(VenueConflict)
+    def venue_conflict(exc: VenueConflict):
+        from calendar_app.extensions import db
+
+        db.session.rollback()
+        if _wants_json():
+            return jsonify(exc.to_dict()), 409
+        return render_template("errors/error.html", code=409, message=exc.message), 409
+
+    @app.errorhandler(ScopeError)
+    def out_of_scope(exc: ScopeError):
+        from calendar_app.extensions import db
+
+        db.session.rollback()
+        if _wants_json():
+            return jsonify({"error": "forbidden", "message": exc.message, "field": exc.field}), 403
+        return render_template("errors/error.html", code=403, message=exc.message), 403
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(exc: CSRFError):
+        message = "表单已过期或来源无法确认，请返回上一页刷新后重新提交"
+        if _wants_json():
+            return jsonify({"error": "csrf", "message": message}), 400
+        return render_template("errors/error.html", code=400, message=message), 400
+
+    @app.errorhandler(RateLimitExceeded)
+    def rate_limited(exc: RateLimitExceeded):
+        message = "尝试次数过多，请稍后再试"
+        if request.endpoint == "accounts.login":
+            message = "登录尝试次数过多，请 15 分钟后再试"
+        if _wants_json():
+            response = jsonify({"error": "too_many_requests", "message": message})
+        else:
+            response = app.make_response((render_template("errors/error.html", code=429, message=message), 429))
+        response.status_code = 429
+        retry = exc.get_response().headers.get("Retry-After") if hasattr(exc, "get_response") else None
+        if retry:
+            response.headers["Retry-After"] = retry
+        return response
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
@@ -188,6 +304,8 @@ def _register_security_headers(app: Flask) -> None:
     def security_headers(response):
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+        if app.config.get("HSTS"):
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         if response.mimetype == "text/calendar":
             # Feeds are fetched by calendar clients and may be embedded; no page policy applies.
             return response
@@ -197,4 +315,7 @@ def _register_security_headers(app: Flask) -> None:
             "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'",
         )
         response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+        if request.path.startswith(("/manage", "/login", "/account")):
+            # Pages with personal data: never stored by a shared cache or the browser's back button.
+            response.headers["Cache-Control"] = "no-store"
         return response

@@ -1,6 +1,7 @@
 """Declarative base, a UTC datetime column type, mixins and the validation error every service raises."""
 from __future__ import annotations
 
+from contextvars import ContextVar
 from datetime import datetime, timezone
 
 from sqlalchemy import DateTime, MetaData, func
@@ -71,3 +72,9 @@ class ValidationError(ValueError):
 
     def to_dict(self) -> dict:
         return {"error": "validation_error", "message": self.message, "field": self.field}
+
+
+#: Set while a request or job is going to write: SQLite then starts its transaction with BEGIN
+#: IMMEDIATE, taking the write lock before the first read, so that two writers never both read a
+#: free slot and then fail to upgrade their lock ("database is locked"). Reads stay BEGIN DEFERRED.
+write_intent: ContextVar[bool] = ContextVar("write_intent", default=False)

@@ -1,4 +1,6 @@
 """Flask extension singletons, initialised in create_app()."""
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -10,3 +12,5 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate(compare_type=True, render_as_batch=True)
 csrf = CSRFProtect()
 login_manager = LoginManager()
+#: Rate limits (login, token guessing); storage from RATELIMIT_STORAGE_URI (memory, or Redis in production).
+limiter = Limiter(key_func=get_remote_address, default_limits=[])

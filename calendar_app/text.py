@@ -45,3 +45,31 @@ def clean_text(
     if len(value) > max_length:
         raise ValidationError(f"{label}过长：最多 {max_length} 个字符，当前 {len(value)} 个", field)
     return value
+
+
+#: Bidirectional controls and invisible characters that make a link read as something it is not.
+_DECEPTIVE = re.compile(r"[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\s]")
+
+
+def clean_url(value: str | None, *, field: str, label: str, max_length: int = 500) -> str | None:
+    """A real http(s) URL with a host, or None; refuses bidi controls, invisible characters and spaces."""
+    from urllib.parse import urlsplit
+
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if not isinstance(value, str):
+        raise ValidationError(f"{label}必须是文本", field)
+    value = value.strip()
+    if len(value) > max_length:
+        raise ValidationError(f"{label}过长：最多 {max_length} 个字符", field)
+    if _DECEPTIVE.search(value) or _CONTROL.search(value):
+        raise ValidationError(f"{label}含有空格、不可见字符或方向控制字符", field)
+    try:
+        parts = urlsplit(value)
+        host = parts.hostname
+        parts.port  # noqa: B018 -- raises ValueError for a malformed port
+    except ValueError:
+        raise ValidationError(f"{label}不是有效的网址", field) from None
+    if parts.scheme.lower() not in ("http", "https") or not host or "." not in host.strip(".") or parts.username:
+        raise ValidationError(f"{label}必须是以 http:// 或 https:// 开头的完整网址", field)
+    return value

@@ -54,11 +54,12 @@ def _truncate() -> None:
         if engine.dialect.name == "postgresql":
             conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
         else:
-            # Areas reference their parent: with checks on, no table order deletes a tree.
-            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            # Areas reference their parent: no table order deletes a tree, so the foreign keys are
+            # checked at commit, when every row is gone (PRAGMA foreign_keys cannot change inside a
+            # transaction, and the app begins every SQLite transaction itself).
+            conn.exec_driver_sql("PRAGMA defer_foreign_keys=ON")
             for table in tables:
                 conn.execute(text(f'DELETE FROM "{table}"'))
-            conn.exec_driver_sql("PRAGMA foreign_keys=ON")
 
 
 @pytest.fixture

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import secrets
 from datetime import datetime
 
 from argon2 import PasswordHasher
@@ -10,7 +9,7 @@ from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from calendar_app.areas.models import Area
-from calendar_app.db import TimestampMixin, UTCDateTime
+from calendar_app.db import TimestampMixin, UTCDateTime, utcnow
 from calendar_app.extensions import db
 
 ROLES = {"admin": "管理员", "staff": "文旅局工作人员", "coordinator": "镇街协调员"}
@@ -34,8 +33,8 @@ class User(UserMixin, TimestampMixin, db.Model):
     is_active_user: Mapped[bool] = mapped_column(Boolean, default=True)
     #: Bumped on logout and password change so that old session cookies stop working.
     session_version: Mapped[int] = mapped_column(Integer, default=1)
-    #: Secret for the coordinator's private feed URL; None when revoked.
-    feed_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+    #: SHA-256 of the secret in the coordinator's private feed URL (the secret is shown once); None when revoked.
+    feed_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     area: Mapped[Area] = relationship()
@@ -50,10 +49,6 @@ class User(UserMixin, TimestampMixin, db.Model):
         except (VerificationError, InvalidHashError):
             return False
 
-    def new_feed_token(self) -> str:
-        self.feed_token = secrets.token_urlsafe(32)
-        return self.feed_token
-
     @property
     def is_active(self) -> bool:  # Flask-Login reads this
         return bool(self.is_active_user)
@@ -65,3 +60,28 @@ class User(UserMixin, TimestampMixin, db.Model):
     @property
     def role_label(self) -> str:
         return ROLES[self.role]
+
+    @property
+    def is_staff(self) -> bool:
+        """Bureau staff and admins review, publish and manage programs, venues and users."""
+        return self.role in ("admin", "staff")
+
+
+class ApiToken(db.Model):
+    """A bearer token for the JSON API. Only its SHA-256 is stored; the secret is shown once."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    #: What the holder calls it ("游在临淄小程序"); shown in token lists.
+    name: Mapped[str | None] = mapped_column(String(100))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    #: The first characters of the secret, so a person can tell tokens apart without the secret.
+    prefix: Mapped[str] = mapped_column(String(12))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()

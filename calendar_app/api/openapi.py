@@ -278,14 +278,21 @@ PATHS: dict = {
 
 def openapi_document() -> dict:
     """Return a fresh copy of the document (callers may not mutate the module's constants)."""
+    from calendar_app.api import openapi_writes as writes
+
+    paths = deepcopy(PATHS)
+    for path, operations in deepcopy(writes.PATHS).items():
+        paths.setdefault(path, {}).update(operations)
     return {
         "openapi": "3.1.0",
         "info": {
             "title": "calendar_app API",
             "version": "1.0.0",
-            "description": "文旅活动日历的公开只读接口，供小程序与脚本使用。时间均带时区偏移。",
+            "description": "文旅活动日历的接口：公开只读部分供小程序与脚本使用；写入部分需 Bearer 令牌，"
+                           "按用户所属区域限定范围。时间均带时区偏移。",
         },
         "servers": [{"url": "/api/v1"}],
-        "paths": deepcopy(PATHS),
-        "components": {"schemas": deepcopy(SCHEMAS)},
+        "paths": paths,
+        "components": {"schemas": {**deepcopy(SCHEMAS), **deepcopy(writes.SCHEMAS)},
+                       "securitySchemes": deepcopy(writes.SECURITY_SCHEMES)},
     }

@@ -1,11 +1,15 @@
 """GET endpoints of /api/v1. Thin: parse the query, call one query or service, serialise."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import Blueprint, abort, current_app, jsonify, request, url_for
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from calendar_app import clock, links
+from calendar_app.accounts.auth import optional_api_actor
+from calendar_app.accounts.scope import Scope
 from calendar_app.api import params
 from calendar_app.api.openapi import openapi_document
 from calendar_app.api.serializers import event_to_json, occurrence_to_json, program_to_json, venue_to_json
@@ -78,7 +82,13 @@ def occurrences():
     start, end = params.date_window()
     flt = params.occurrence_filter(*params.utc_window(start, end))
     limit = params.page_size()
+    staff = _staff_reader()
+    if staff is not None and request.args.get("include") == "drafts":
+        flt = replace(flt, public_only=False)
     query = occurrences_query(flt).options(contains_eager(Occurrence.event))
+    if not flt.public_only and staff.role != "admin":
+        # Drafts and submissions only of the caller's own area; published ones of everywhere.
+        query = query.where(or_(Occurrence.is_public.is_(True), Occurrence.area_id.in_(Scope.of(staff).area_ids())))
     cursor = params.Cursor.from_request()
     if cursor is not None:
         query = after_cursor(query, cursor.starts_at, cursor.id)
@@ -86,7 +96,25 @@ def occurrences():
     more = len(rows) > limit
     rows = rows[:limit]
     next_url = _next_url("api.occurrences", params.Cursor(rows[-1].starts_at, rows[-1].id).encode()) if more else None
-    return jsonify({"items": [occurrence_to_json(o) for o in rows], "next": next_url})
+    items = [occurrence_to_json(o) for o in rows]
+    if staff is not None:
+        in_scope = Scope.of(staff)
+        for item, occ in zip(items, rows):
+            # 人次 is the bureau's working figure: shown to staff for their own area only.
+            if in_scope.is_everything or in_scope.contains(occ.event.area):
+                item["attendance"] = occ.attendance
+    response = jsonify({"items": items, "next": next_url})
+    if staff is not None:
+        response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _staff_reader():
+    """The staff or admin user of a bearer token on a public read (None for everyone else)."""
+    if not request.headers.get("Authorization"):
+        return None
+    user = optional_api_actor()
+    return user if user is not None and user.is_staff else None
 
 
 @bp.get("/days")
@@ -133,3 +161,6 @@ def event_detail(event_id: int):
     body["next_occurrences"] = [occurrence_to_json(o) for o in upcoming]
     body["occurrence_count"] = total
     return jsonify(body)
+
+
+from calendar_app.api import writes  # noqa: E402,F401  (write routes register on this blueprint)

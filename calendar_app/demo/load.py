@@ -37,6 +37,8 @@ class Ctx:
     programs: dict[str, Program] = field(default_factory=dict)
     editions: dict[tuple[str, str], Edition] = field(default_factory=dict)
     created: dict[str, int] = field(default_factory=dict)
+    #: Gala nights per venue key: the town's weekly series skip them (one venue, one thing at a time).
+    gala_days: dict[str, list[date]] = field(default_factory=dict)
 
     def count(self, what: str) -> None:
         self.created[what] = self.created.get(what, 0) + 1
@@ -161,6 +163,7 @@ def _build_events(ctx: Ctx) -> None:
                  target_attendance=len(villages) * 300)
         for i, (venue, area, village) in enumerate(villages):
             day = first_saturday + timedelta(days=7 * (i // 2) + (i % 2))
+            ctx.gala_days.setdefault(venue, []).append(day)
             _event(ctx, f"cunwan-{y}-{season}-{area}", title=f"{y}{season}季村晚·{village}专场", area=area, venue=venue,
                    start=_at(day, 19), end=_at(day, 21, 30), program="siji-cunwan", edition=edition_name,
                    organiser=f"{village}村民委员会", description=f"{village}村民自编自演的{season}季村晚：歌舞、快板、吕剧选段。",
@@ -253,11 +256,15 @@ def _build_events(ctx: Ctx) -> None:
         name = ctx.areas[town].name
         venue = town_venue.get(town, f"station-{town}")
         day = weekdays[i % 6]
+        skipped = [f"{d.isoformat()}T19:00" for d in ctx.gala_days.get(venue, [])]  # the 村晚 gala has the square
         _event(ctx, f"opera-{y}-{town}", title=f"戏曲进乡村·{name}", area=town, venue=venue,
                start=_first(date(y, 3, 1), day, 19), end=_first(date(y, 3, 1), day, 21), program="xiqu-xiangcun",
-               edition=opera, rrule=f"FREQ=WEEKLY;BYDAY={day};UNTIL={y}1130T235959Z", organiser=f"{name}综合文化站",
+               edition=opera, exdates=[x for x in skipped if date.fromisoformat(x[:10]).weekday() == _WEEKDAYS.index(day)], rrule=f"FREQ=WEEKLY;BYDAY={day};UNTIL={y}1130T235959Z", organiser=f"{name}综合文化站",
                description="吕剧、京剧、五音戏经典选段惠民演出。")
-        film_days = "TU,FR" if i % 2 == 0 else "WE,SA"
+        # Screenings on two weekday evenings other than the opera's: weekend evenings at the village
+        # squares belong to the 村晚 galas, and one venue holds one thing at a time.
+        film_days = ",".join([d for d in ("TU", "FR", "WE", "TH") if d != day][:2] if i % 2 == 0
+                             else [d for d in ("WE", "TH", "TU", "FR") if d != day][:2])
         _event(ctx, f"film-{y}-{town}", title=f"农村公益电影放映·{name}", area=town, venue=venue,
                start=_first(date(y, 1, 1), film_days.split(",")[0], 18, 30),
                end=_first(date(y, 1, 1), film_days.split(",")[0], 20, 30), program="rural-film", edition=film,
@@ -286,9 +293,12 @@ def _build_events(ctx: Ctx) -> None:
            start=_at(date(y, 12, 26), 9), end=_at(date(y, 12, 26), 16), status="submitted", category="exhibition")
 
 
+_WEEKDAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
+
+
 def _first(start: date, byday: str, hh: int, mm: int = 0) -> datetime:
     """The first date on or after `start` that falls on iCal weekday `byday`, at hh:mm."""
-    target = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"].index(byday)
+    target = _WEEKDAYS.index(byday)
     day = start + timedelta(days=(target - start.weekday()) % 7)
     return _at(day, hh, mm)
 
@@ -340,8 +350,9 @@ def load_demo(year: int | None = None, now: datetime | None = None) -> dict[str,
     _programs(ctx)
     for username, password, role, area_code, display in data.USERS:
         if db.session.scalar(select(User.id).where(User.username == username)) is None:
+            # The demo passwords are published in the README: only the demo may use them (never production).
             create_user(username=username, password=password, role=role, area_id=ctx.areas[area_code].id,
-                        display_name=display)
+                        display_name=display, check_policy=False)
             ctx.count("users")
     _build_events(ctx)
     _overrides(ctx)

@@ -68,6 +68,13 @@ class Event(TimestampMixin, db.Model):
     revised_at: Mapped[datetime] = mapped_column(UTCDateTime)
     #: Occurrences are stored up to this instant; the daily job moves it forward.
     stored_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: The reviewer's comment when the event was returned to its coordinator.
+    review_comment: Mapped[str | None] = mapped_column(String(1000))
+    #: Why the published event last changed or was cancelled; shown on the public page.
+    status_reason: Mapped[str | None] = mapped_column(String(500))
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     program: Mapped[Program | None] = relationship()
     edition: Mapped[Edition | None] = relationship()
@@ -99,6 +106,8 @@ class Occurrence(db.Model):
         CheckConstraint("ends_at > starts_at", name="ends_after_starts"),
         CheckConstraint("status IN ('scheduled','moved','cancelled')", name="status"),
         CheckConstraint("attendance IS NULL OR attendance >= 0", name="attendance_non_negative"),
+        CheckConstraint("NOT holds_venue OR (venue_id IS NOT NULL AND blocks_until IS NOT NULL AND blocks_until >= ends_at)",
+                        name="hold_has_venue_and_end"),
         # ends_at rides along in every window index: an overlap query scans back over the longest
         # instance (31 days) and must check ends_at there without fetching each row.
         Index("ix_occurrences_public_window", "is_public", "starts_at", "ends_at"),
@@ -130,6 +139,14 @@ class Occurrence(db.Model):
     #: 人次 reported after the event.
     attendance: Mapped[int | None] = mapped_column(Integer)
     attendance_reported_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: End of the time this occurrence keeps its venue: ends_at plus the venue's changeover.
+    blocks_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: True when the occurrence excludes others at its venue (exclusive venue, not cancelled, no override).
+    #: The database refuses two overlapping holders at one venue: an exclusion constraint on
+    #: PostgreSQL and a trigger on SQLite (both created by the migration, not by the model).
+    holds_venue: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: Staff let this occurrence share a taken slot, for this reason (logged in the audit log).
+    clash_override_reason: Mapped[str | None] = mapped_column(String(500))
 
     event: Mapped[Event] = relationship(back_populates="occurrences")
     venue: Mapped[Venue | None] = relationship(foreign_keys=[venue_id])
@@ -138,3 +155,46 @@ class Occurrence(db.Model):
     @property
     def status_label(self) -> str:
         return OCCURRENCE_STATUSES[self.status]
+
+
+CHANGE_KINDS = {
+    "updated": "活动信息变更",
+    "rescheduled": "时间调整",
+    "venue_changed": "场地变更",
+    "cancelled": "取消",
+    "restored": "恢复举办",
+}
+
+
+class EventChange(db.Model):
+    """A change to a published event that subscribers must hear about (read by change notices).
+
+    One row per changed occurrence, or one row with no occurrence for a change of the whole series.
+    """
+
+    __tablename__ = "event_changes"
+    __table_args__ = (
+        CheckConstraint("kind IN ('updated','rescheduled','venue_changed','cancelled','restored')", name="kind"),
+        Index("ix_event_changes_event", "event_id", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    occurrence_id: Mapped[int | None] = mapped_column(ForeignKey("occurrences.id", ondelete="SET NULL"))
+    kind: Mapped[str] = mapped_column(String(20))
+    old_starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    new_starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    old_ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    new_ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    old_venue_id: Mapped[int | None] = mapped_column(ForeignKey("venues.id", ondelete="SET NULL"))
+    new_venue_id: Mapped[int | None] = mapped_column(ForeignKey("venues.id", ondelete="SET NULL"))
+    reason: Mapped[str | None] = mapped_column(String(500))
+    #: When the change was made (UTC); change notices go out for rows newer than their last run.
+    at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    event: Mapped[Event] = relationship()
+
+    @property
+    def kind_label(self) -> str:
+        return CHANGE_KINDS[self.kind]

@@ -18,16 +18,19 @@ from calendar_app import recurrence
 from calendar_app.areas.services import get_area
 from calendar_app.audit.services import record
 from calendar_app.db import ValidationError, utcnow
+from calendar_app.events.conflicts import assign_holds, flush_holding
 from calendar_app.events.models import EVENT_STATUSES, Event, Occurrence
 from calendar_app.extensions import db
 from calendar_app.programs.models import CATEGORIES
 from calendar_app.programs.services import get_edition, get_program
-from calendar_app.text import clean_text
+from calendar_app.text import clean_text, clean_url
 from calendar_app.venues.services import get_venue
 
 MIN_DATE, MAX_DATE = date(1901, 1, 1), date(2099, 12, 31)
 #: Longest single instance (a multi-day fair); readers rely on it to bound their index scans.
 MAX_INSTANCE_LENGTH = timedelta(days=31)
+#: Marks an instance added by the daily horizon job that met another booking at its venue.
+HORIZON_CLASH_NOTE = "系统延展系列时与已有预订冲突，待工作人员处理"
 #: Fields whose change a subscriber must see (SEQUENCE bump, new LAST-MODIFIED).
 _SCHEDULE_FIELDS = ("starts_local", "ends_local", "timezone", "is_all_day", "rrule", "rdates", "exdates", "lunar_rule")
 
@@ -155,9 +158,7 @@ def _validated(data: EventData) -> tuple[EventData, list[str]]:
             raise ValidationError("容量必须是整数", "capacity")
         if data.capacity < 0:
             raise ValidationError(f"容量不能为负数（当前 {data.capacity}）", "capacity")
-    registration_url = clean_text(data.registration_url, field="registration_url", label="报名链接", max_length=500)
-    if registration_url and not registration_url.lower().startswith(("https://", "http://")):
-        raise ValidationError("报名链接必须以 http:// 或 https:// 开头", "registration_url")
+    registration_url = clean_url(data.registration_url, field="registration_url", label="报名链接")
     if not data.is_free and not registration_url:
         pass  # ticketed events may be sold offline; the page then shows the contact instead
     area = get_area(data.area_id)
@@ -227,7 +228,8 @@ def _local_date(instant: datetime, tz: ZoneInfo) -> date:
     return instant.astimezone(tz).date()
 
 
-def sync_occurrences(event: Event, *, now: datetime | None = None, since: datetime | None = None) -> None:
+def sync_occurrences(event: Event, *, now: datetime | None = None, since: datetime | None = None,
+                     clash_override: str | None = None, user_id: int | None = None) -> None:
     """Make the stored occurrences equal the series' instances up to the horizon.
 
     What people did to single occurrences survives: a moved or cancelled occurrence (`is_detached`)
@@ -265,20 +267,25 @@ def sync_occurrences(event: Event, *, now: datetime | None = None, since: dateti
         else:
             db.session.delete(occ)
 
+    kept: list[Occurrence] = []
     for key, inst in wanted.items():
         occ = existing.get(key)
         if occ is None:
             occ = Occurrence(event=event, original_starts_at=key, starts_at=inst.start_utc, ends_at=inst.end_utc,
                              status="scheduled", venue_id=event.venue_id, **common)
             db.session.add(occ)
+            kept.append(occ)
             continue
         for name, value in common.items():
             setattr(occ, name, value)
         occ.venue_id = occ.override_venue_id or event.venue_id
         if not occ.is_detached and occ.attendance is None:
             occ.starts_at, occ.ends_at = inst.start_utc, inst.end_utc
+        kept.append(occ)
+    kept += [o for o in orphans if o.attendance is not None and o not in kept]
     event.stored_until = until
-    db.session.flush()
+    assign_holds(event, kept, override_reason=clash_override, user_id=user_id)
+    flush_holding(event, kept)
 
 
 def extend_occurrences(event: Event, *, now: datetime | None = None) -> int:
@@ -293,16 +300,20 @@ def extend_occurrences(event: Event, *, now: datetime | None = None) -> int:
         select(Occurrence.original_starts_at).where(Occurrence.event_id == event.id, Occurrence.original_starts_at >= since)
     ))
     common = _denormalised(event)
-    added = 0
+    added = []
     for inst in recurrence.expand(spec, since, until):
         if inst.start_utc < since or inst.start_utc in known:
             continue
-        db.session.add(Occurrence(event=event, original_starts_at=inst.start_utc, starts_at=inst.start_utc,
-                                  ends_at=inst.end_utc, status="scheduled", venue_id=event.venue_id, **common))
-        added += 1
+        occ = Occurrence(event=event, original_starts_at=inst.start_utc, starts_at=inst.start_utc,
+                         ends_at=inst.end_utc, status="scheduled", venue_id=event.venue_id, **common)
+        db.session.add(occ)
+        added.append(occ)
     event.stored_until = until
-    db.session.flush()
-    return added
+    # No one is there to be refused: a new instance that meets another booking is kept without its
+    # hold and marked, so staff see the clash in the audit log and on the venue's load page.
+    assign_holds(event, added, override_reason=HORIZON_CLASH_NOTE)
+    flush_holding(event, added)
+    return len(added)
 
 
 # --- writes ----------------------------------------------------------------------------------------
@@ -311,14 +322,19 @@ def new_uid() -> str:
     return f"{uuid.uuid4().hex}@{current_app.config['ICAL_UID_DOMAIN']}"
 
 
-def create_event(data: EventData, *, user_id: int | None = None, now: datetime | None = None) -> tuple[Event, list[str]]:
-    """Validate, store the event and its occurrences; return it with non-fatal scheduling warnings."""
+def create_event(data: EventData, *, user_id: int | None = None, now: datetime | None = None,
+                 clash_override: str | None = None) -> tuple[Event, list[str]]:
+    """Validate, store the event and its occurrences; return it with non-fatal scheduling warnings.
+
+    Raises VenueConflict (nothing stored) when an occurrence would clash at an exclusive venue,
+    unless staff give `clash_override`, a reason that is audited.
+    """
     clean, warnings = _validated(data)
     event = Event(uid=new_uid(), sequence=0, created_by_id=user_id, revised_at=now or utcnow())
     _apply(event, clean)
     db.session.add(event)
     db.session.flush()
-    sync_occurrences(event, now=now)
+    sync_occurrences(event, now=now, clash_override=clash_override, user_id=user_id)
     warnings += scheduling_hints(event)
     record("event.create", "event", event.id, user_id=user_id, changes={"title": clean.title})
     return event, warnings
@@ -344,7 +360,7 @@ def _bump(event: Event, now: datetime | None) -> None:
 
 
 def update_series(event: Event, data: EventData, *, user_id: int | None = None,
-                  now: datetime | None = None) -> tuple[Event, list[str]]:
+                  now: datetime | None = None, clash_override: str | None = None) -> tuple[Event, list[str]]:
     """Edit the whole series. Single-occurrence overrides and reported attendance survive."""
     clean, warnings = _validated(data)
     changes = _changes(event, clean)
@@ -352,14 +368,14 @@ def update_series(event: Event, data: EventData, *, user_id: int | None = None,
         return event, warnings
     _apply(event, clean)
     _bump(event, now)
-    sync_occurrences(event, now=now)
+    sync_occurrences(event, now=now, clash_override=clash_override, user_id=user_id)
     warnings += scheduling_hints(event)
     record("event.update", "event", event.id, user_id=user_id, changes=changes)
     return event, warnings
 
 
 def split_series(event: Event, occurrence: Occurrence, data: EventData, *, user_id: int | None = None,
-                 now: datetime | None = None) -> tuple[Event, list[str]]:
+                 now: datetime | None = None, clash_override: str | None = None) -> tuple[Event, list[str]]:
     """"This and following": end the series before `occurrence` and start a new series there with `data`.
 
     History before the split stays with the old series untouched. Occurrences from the split on move
@@ -368,11 +384,11 @@ def split_series(event: Event, occurrence: Occurrence, data: EventData, *, user_
     if occurrence.event_id != event.id:
         raise ValidationError("该场次不属于此活动", "occurrence_id")
     if not event.is_series:
-        return update_series(event, data, user_id=user_id, now=now)
+        return update_series(event, data, user_id=user_id, now=now, clash_override=clash_override)
     first = db.session.scalar(select(Occurrence.original_starts_at).where(Occurrence.event_id == event.id)
                               .order_by(Occurrence.original_starts_at).limit(1))
     if first is not None and occurrence.original_starts_at <= first:
-        return update_series(event, data, user_id=user_id, now=now)
+        return update_series(event, data, user_id=user_id, now=now, clash_override=clash_override)
     clean, warnings = _validated(data)
     split_at = occurrence.original_starts_at
     tz = ZoneInfo(event.timezone)
@@ -402,7 +418,7 @@ def split_series(event: Event, occurrence: Occurrence, data: EventData, *, user_
     event = db.session.get(Event, event.id)
     new_event = db.session.get(Event, new_event.id)
     sync_occurrences(event, now=now)
-    sync_occurrences(new_event, now=now)
+    sync_occurrences(new_event, now=now, clash_override=clash_override, user_id=user_id)
     warnings += scheduling_hints(new_event)
     record("event.split", "event", event.id, user_id=user_id,
            changes={"new_event_id": new_event.id, "split_at": split_at.isoformat()})
@@ -436,6 +452,11 @@ def set_status(event: Event, status: str, *, user_id: int | None = None, now: da
         update(Occurrence).where(Occurrence.event_id == event.id)
         .values(is_public=status == "published").execution_options(synchronize_session=False)
     )
+    if "cancelled" in (old, status):
+        # A cancelled event frees its venue; one taken back into the programme must find it free again.
+        db.session.expire(event, ["occurrences"])
+        assign_holds(event, list(event.occurrences), user_id=user_id)
+        flush_holding(event, list(event.occurrences))
     db.session.flush()
     record("event.status", "event", event.id, user_id=user_id, changes={"status": [old, status]})
     return event
@@ -443,7 +464,8 @@ def set_status(event: Event, status: str, *, user_id: int | None = None, now: da
 
 def edit_occurrence(occurrence: Occurrence, *, starts_at: datetime | None = None, ends_at: datetime | None = None,
                     cancelled: bool | None = None, reason: str | None = None, venue_id: int | None = None,
-                    user_id: int | None = None, now: datetime | None = None) -> Occurrence:
+                    user_id: int | None = None, now: datetime | None = None,
+                    clash_override: str | None = None) -> Occurrence:
     """"This occurrence only": move it, cancel or restore it, or hold it at another venue."""
     event = occurrence.event
     reason = clean_text(reason, field="reason", label="原因", max_length=500)
@@ -481,8 +503,11 @@ def edit_occurrence(occurrence: Occurrence, *, starts_at: datetime | None = None
     if not changes:
         return occurrence
     occurrence.is_detached = True
+    if "starts_at" in changes or "venue_id" in changes:
+        occurrence.clash_override_reason = None  # a new slot is checked afresh
     _bump(event, now)
-    db.session.flush()
+    assign_holds(event, [occurrence], override_reason=clash_override, user_id=user_id)
+    flush_holding(event, [occurrence])
     record("occurrence.edit", "occurrence", occurrence.id, user_id=user_id, changes=changes)
     return occurrence
 

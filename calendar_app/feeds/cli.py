@@ -64,6 +64,6 @@ def token(username: str, revoke: bool) -> None:
         db.session.commit()
         click.echo(f"已撤销 {username} 的私有订阅。")
         return
-    issue_feed_token(user)
+    token = issue_feed_token(user)
     db.session.commit()
-    click.echo(private_feed_url(user))
+    click.echo(private_feed_url(token))

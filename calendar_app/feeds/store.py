@@ -190,7 +190,7 @@ def _stored_keys() -> list[str]:
 
 def _private_feed_held(area_id: int) -> bool:
     return db.session.scalar(select(User.id).where(
-        User.area_id == area_id, User.feed_token.is_not(None), User.is_active_user.is_(True)).limit(1)) is not None
+        User.area_id == area_id, User.feed_token_hash.is_not(None), User.is_active_user.is_(True)).limit(1)) is not None
 
 
 def _pending_changes() -> tuple[list[int], set[str]]:

@@ -19,6 +19,9 @@ VENUE_KINDS = {
     "street": "街区",
     "other": "其他",
 }
+#: Kinds where many things happen at once (an old street, a scenic area): bookings there are not exclusive by default.
+SHARED_KINDS = ("street", "scenic_area")
+DEFAULT_CHANGEOVER_MINUTES = 30
 WEEKDAY_LABELS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
 
 
@@ -26,6 +29,7 @@ class Venue(TimestampMixin, db.Model):
     __tablename__ = "venues"
     __table_args__ = (
         CheckConstraint("capacity IS NULL OR capacity >= 0", name="capacity_non_negative"),
+        CheckConstraint("changeover_minutes BETWEEN 0 AND 1440", name="changeover_range"),
         CheckConstraint(
             "kind IN ('plaza','village_square','theatre','library','museum','scenic_area','street','other')",
             name="kind",
@@ -43,6 +47,10 @@ class Venue(TimestampMixin, db.Model):
     longitude: Mapped[float | None] = mapped_column(Float)
     is_indoor: Mapped[bool] = mapped_column(Boolean, default=False)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: Whether a booking here excludes every other one at the same time (a theatre: yes; an old street: no).
+    is_exclusive: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: Minutes kept free after each booking for setting up and clearing (widens the clash check).
+    changeover_minutes: Mapped[int] = mapped_column(Integer, default=DEFAULT_CHANGEOVER_MINUTES)
 
     area: Mapped[Area] = relationship()
     opening_hours: Mapped[list[VenueOpeningHours]] = relationship(

@@ -29,15 +29,15 @@ def test_export_writes_public_feeds_at_their_url_paths(app, demo, tmp_path, demo
     assert not list(site.rglob("*.tmp"))
 
 
-def test_token_command_issues_and_revokes_a_private_feed(app, demo):
+def test_token_command_issues_and_revokes_a_private_feed(app, demo, demo_client):
     runner = app.test_cli_runner()
     issued = runner.invoke(args=["feeds", "token", "jinshan_coord"])
     assert issued.exit_code == 0, issued.output
-    token = demo.session.scalar(select(User.feed_token).where(User.username == "jinshan_coord").execution_options(
-        populate_existing=True))
-    assert issued.output.strip().endswith(f"/private/{token}.ics")
+    path = "/private/" + issued.output.strip().splitlines()[-1].split("/private/", 1)[1]
+    assert demo_client.get(path).status_code == 200
     revoked = runner.invoke(args=["feeds", "token", "jinshan_coord", "--revoke"])
     assert revoked.exit_code == 0
-    assert demo.session.scalar(select(User.feed_token).where(User.username == "jinshan_coord").execution_options(
-        populate_existing=True)) is None
+    assert demo.session.scalar(select(User.feed_token_hash).where(User.username == "jinshan_coord")
+                               .execution_options(populate_existing=True)) is None
+    assert demo_client.get(path).status_code == 404
     assert runner.invoke(args=["feeds", "token", "nobody"]).exit_code != 0

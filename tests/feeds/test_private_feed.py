@@ -2,6 +2,8 @@
 at a secret URL that can be revoked; never cached by shared caches and never exported."""
 from __future__ import annotations
 
+import hashlib
+
 from datetime import datetime
 
 import pytest
@@ -32,13 +34,13 @@ def coordinator(demo, other_area_draft):
     """金山镇's coordinator from the demo year, active, with a fresh private feed token."""
     user = demo.session.scalar(select(User).where(User.username == "jinshan_coord"))
     user.is_active_user = True
-    issue_feed_token(user)
+    user.test_feed_token = issue_feed_token(user)  # shown once: the test keeps it as the user would
     demo.session.commit()
     return user
 
 
 def _path(user: User) -> str:
-    return links.private_feed_path(user.feed_token)
+    return links.private_feed_path(user.test_feed_token)
 
 
 def test_private_feed_shows_drafts_and_submissions_of_the_coordinators_area_only(demo_client, coordinator):
@@ -64,14 +66,14 @@ def test_private_feed_is_private_to_caches_and_search_engines(demo_client, coord
 
 def test_revoked_token_answers_404_and_a_new_token_replaces_the_old(demo, demo_client, coordinator):
     old_path = _path(coordinator)
-    issue_feed_token(coordinator)
+    coordinator.test_feed_token = issue_feed_token(coordinator)
     demo.session.commit()
     assert demo_client.get(old_path).status_code == 404
     assert demo_client.get(_path(coordinator)).status_code == 200
     new_path = _path(coordinator)
     revoke_feed_token(coordinator)
     demo.session.commit()
-    assert coordinator.feed_token is None and private_feed_url(coordinator) is None
+    assert coordinator.feed_token_hash is None
     assert demo_client.get(new_path).status_code == 404
 
 
@@ -100,14 +102,21 @@ def test_private_feed_follows_new_drafts_and_its_document_goes_when_no_one_holds
 
 
 def test_private_feed_url_is_absolute(coordinator, app):
-    assert private_feed_url(coordinator) == app.config["PUBLIC_BASE_URL"] + f"/private/{coordinator.feed_token}.ics"
+    token = coordinator.test_feed_token
+    assert private_feed_url(token) == app.config["PUBLIC_BASE_URL"] + f"/private/{token}.ics"
+
+
+def test_only_a_digest_of_the_private_feed_token_is_stored(demo, coordinator):
+    stored = demo.session.scalar(select(User.feed_token_hash).where(User.id == coordinator.id))
+    assert stored == hashlib.sha256(coordinator.test_feed_token.encode()).hexdigest()
+    assert coordinator.test_feed_token not in stored
 
 
 def test_a_token_holder_of_another_area_sees_that_area(demo, demo_client, coordinator):
     district = demo.session.scalar(select(Area).where(Area.code == "370305002"))
     user = create_user(username="xuegong_coord", password="long-enough-password", role="coordinator",
                        area_id=district.id)
-    issue_feed_token(user)
+    user.test_feed_token = issue_feed_token(user)
     demo.session.commit()
     summaries = {str(v["SUMMARY"]) for v in parse(demo_client.get(_path(user)).data).walk("VEVENT")}
     assert "【草稿】雪宫街道内部草稿" in summaries
