@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.exc import IntegrityError
 
 from calendar_app.db import ValidationError
@@ -75,42 +75,63 @@ def wants_hold(occ: Occurrence, event: Event, venue: Venue | None) -> bool:
     return bool(venue is not None and venue.is_exclusive and occ.status != "cancelled" and event.status != "cancelled")
 
 
-def assign_holds(event: Event, occurrences: list[Occurrence], *, override_reason: str | None = None,
-                 user_id: int | None = None) -> list[Clash]:
-    """Set `blocks_until` and `holds_venue` on `occurrences` of `event`, refusing clashes.
+def hold_venues(event: Event, occurrences: list[Occurrence], *, override_reason: str | None = None,
+                user_id: int | None = None) -> list[Clash]:
+    """Give `occurrences` of `event` their holds and flush them; refuse clashes.
 
-    Raises VenueConflict listing every clash, unless `override_reason` is given (staff only): the
-    clashing occurrences then share the slot without holding it, and the override is audited.
-    Returns the clashes that were overridden. Call before the occurrences are flushed.
+    Raises VenueConflict listing every clash (nothing is changed in the database), unless
+    `override_reason` is given (staff only): the clashing occurrences then share the slot without
+    holding it, and the override is audited. Returns the clashes that were overridden.
+
+    Holds are released before they are taken, in two flushes when needed: the database checks each
+    row as it is written, and an occurrence moving into a slot another row of the same series is
+    leaving (or a row about to be deleted still holds) must not look like a clash.
     """
     from calendar_app.audit.services import record
 
-    venues: dict[int, Venue] = {}
-    candidates: list[Occurrence] = []
-    for occ in occurrences:
-        venue = venues.get(occ.venue_id) if occ.venue_id else None
-        if occ.venue_id and venue is None:
-            venue = venues[occ.venue_id] = db.session.get(Venue, occ.venue_id)
-        occ.blocks_until = blocks_until(occ.ends_at, venue)
-        hold = wants_hold(occ, event, venue)
-        if hold and occ.clash_override_reason is not None and occ.holds_venue is False and occ.id is not None:
-            hold = False  # allowed to share earlier; stays so until it is moved or its override cleared
-        occ.holds_venue = hold
-        if hold:
-            candidates.append(occ)
-    clashes = find_clashes(candidates, venues)
-    if not clashes:
-        return []
-    if override_reason is None:
-        raise VenueConflict(clashes, ZoneInfo(event.timezone))
-    overridden = {c.wanted_start for c in clashes}
-    for occ in candidates:
-        if occ.starts_at in overridden:
-            occ.holds_venue = False
-            occ.clash_override_reason = override_reason
-    record("venue.clash_override", "event", event.id, user_id=user_id,
-           changes={"reason": override_reason, "clashes": [c.to_json() for c in clashes[:_MAX_LISTED]]})
-    return clashes
+    with db.session.no_autoflush:
+        venues: dict[int, Venue] = {}
+        wanted: list[Occurrence] = []
+        for occ in occurrences:
+            venue = None
+            if occ.venue_id:
+                venue = venues.get(occ.venue_id) or db.session.get(Venue, occ.venue_id)
+                venues[occ.venue_id] = venue
+            occ.blocks_until = blocks_until(occ.ends_at, venue)
+            hold = wants_hold(occ, event, venue)
+            if hold and occ.clash_override_reason is not None:
+                hold = False  # allowed to share its slot; stays so until it is moved
+            if hold:
+                wanted.append(occ)
+        clashes = find_clashes(wanted, venues)
+        overridden: list[Clash] = []
+        if clashes:
+            if override_reason is None:
+                raise VenueConflict(clashes, ZoneInfo(event.timezone))
+            sharing = {c.wanted_start for c in clashes}
+            for occ in wanted:
+                if occ.starts_at in sharing:
+                    occ.clash_override_reason = override_reason
+            wanted = [o for o in wanted if o.starts_at not in sharing]
+            overridden = clashes
+            record("venue.clash_override", "event", event.id, user_id=user_id,
+                   changes={"reason": override_reason, "clashes": [c.to_json() for c in clashes[:_MAX_LISTED]]})
+        taking = set(map(id, wanted))
+        releasing = any(o.holds_venue and (id(o) not in taking or _slot_changed(o)) for o in occurrences
+                        if o.id is not None) or any(isinstance(o, Occurrence) for o in db.session.deleted)
+        for occ in occurrences:
+            occ.holds_venue = id(occ) in taking and not releasing
+    if releasing:
+        db.session.flush()  # free the old slots (and delete dropped rows) first
+        for occ in wanted:
+            occ.holds_venue = True
+    _flush_checked(event, wanted)
+    return overridden
+
+
+def _slot_changed(occ: Occurrence) -> bool:
+    state = inspect(occ)
+    return any(state.attrs[name].history.has_changes() for name in ("starts_at", "blocks_until", "venue_id"))
 
 
 def find_clashes(candidates: list[Occurrence], venues: dict[int, Venue]) -> list[Clash]:
@@ -119,7 +140,9 @@ def find_clashes(candidates: list[Occurrence], venues: dict[int, Venue]) -> list
     for occ in candidates:
         by_venue[occ.venue_id].append(occ)
     clashes: list[Clash] = []
+    # The candidates themselves, and rows this transaction is deleting, hold nothing any more.
     own_ids = {occ.id for occ in candidates if occ.id is not None}
+    own_ids |= {o.id for o in db.session.deleted if isinstance(o, Occurrence) and o.id is not None}
     for venue_id, wanted in by_venue.items():
         wanted.sort(key=lambda o: o.starts_at)
         low = wanted[0].starts_at - HOLD_REACH
@@ -155,9 +178,9 @@ def is_hold_violation(exc: IntegrityError) -> bool:
     return "venue_hold_conflict" in text or "ex_occurrences_venue_hold" in text
 
 
-def flush_holding(event: Event, occurrences: list[Occurrence]) -> None:
+def _flush_checked(event: Event, holders: list[Occurrence]) -> None:
     """Flush in a savepoint; a concurrent booking that won the race becomes a VenueConflict naming it."""
-    keys = [(o.venue_id, o.starts_at, o.ends_at, o.blocks_until) for o in occurrences if o.holds_venue]
+    keys = [(o.venue_id, o.starts_at, o.ends_at, o.blocks_until) for o in holders]
     try:
         with db.session.begin_nested():
             db.session.flush()

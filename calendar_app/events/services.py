@@ -18,7 +18,7 @@ from calendar_app import recurrence
 from calendar_app.areas.services import get_area
 from calendar_app.audit.services import record
 from calendar_app.db import ValidationError, utcnow
-from calendar_app.events.conflicts import assign_holds, flush_holding
+from calendar_app.events.conflicts import hold_venues
 from calendar_app.events.models import EVENT_STATUSES, Event, Occurrence
 from calendar_app.extensions import db
 from calendar_app.programs.models import CATEGORIES
@@ -284,8 +284,7 @@ def sync_occurrences(event: Event, *, now: datetime | None = None, since: dateti
         kept.append(occ)
     kept += [o for o in orphans if o.attendance is not None and o not in kept]
     event.stored_until = until
-    assign_holds(event, kept, override_reason=clash_override, user_id=user_id)
-    flush_holding(event, kept)
+    hold_venues(event, kept, override_reason=clash_override, user_id=user_id)
 
 
 def extend_occurrences(event: Event, *, now: datetime | None = None) -> int:
@@ -311,8 +310,7 @@ def extend_occurrences(event: Event, *, now: datetime | None = None) -> int:
     event.stored_until = until
     # No one is there to be refused: a new instance that meets another booking is kept without its
     # hold and marked, so staff see the clash in the audit log and on the venue's load page.
-    assign_holds(event, added, override_reason=HORIZON_CLASH_NOTE)
-    flush_holding(event, added)
+    hold_venues(event, added, override_reason=HORIZON_CLASH_NOTE)
     return len(added)
 
 
@@ -455,8 +453,7 @@ def set_status(event: Event, status: str, *, user_id: int | None = None, now: da
     if "cancelled" in (old, status):
         # A cancelled event frees its venue; one taken back into the programme must find it free again.
         db.session.expire(event, ["occurrences"])
-        assign_holds(event, list(event.occurrences), user_id=user_id)
-        flush_holding(event, list(event.occurrences))
+        hold_venues(event, list(event.occurrences), user_id=user_id)
     db.session.flush()
     record("event.status", "event", event.id, user_id=user_id, changes={"status": [old, status]})
     return event
@@ -483,10 +480,12 @@ def edit_occurrence(occurrence: Occurrence, *, starts_at: datetime | None = None
         raise ValidationError("单次活动最长 31 天", "ends_at")
     if (new_start, new_end) != (occurrence.starts_at, occurrence.ends_at):
         changes["starts_at"] = [occurrence.starts_at.isoformat(), new_start.isoformat()]
+        occurrence.holds_venue = False  # the old slot is released; hold_venues claims the new one
         occurrence.starts_at, occurrence.ends_at = new_start, new_end
     if venue_id is not None and venue_id != occurrence.venue_id:
         venue = get_venue(venue_id)
         changes["venue_id"] = [occurrence.venue_id, venue.id]
+        occurrence.holds_venue = False
         occurrence.override_venue_id = venue.id if venue.id != event.venue_id else None
         occurrence.venue_id = venue.id
     if cancelled is True and occurrence.status != "cancelled":
@@ -506,8 +505,7 @@ def edit_occurrence(occurrence: Occurrence, *, starts_at: datetime | None = None
     if "starts_at" in changes or "venue_id" in changes:
         occurrence.clash_override_reason = None  # a new slot is checked afresh
     _bump(event, now)
-    assign_holds(event, [occurrence], override_reason=clash_override, user_id=user_id)
-    flush_holding(event, [occurrence])
+    hold_venues(event, [occurrence], override_reason=clash_override, user_id=user_id)
     record("occurrence.edit", "occurrence", occurrence.id, user_id=user_id, changes=changes)
     return occurrence
 

@@ -7,7 +7,7 @@ from calendar_app.areas.services import get_area
 from calendar_app.db import ValidationError
 from calendar_app.extensions import db
 from calendar_app.text import clean_text
-from calendar_app.venues.models import VENUE_KINDS, Venue, VenueOpeningHours
+from calendar_app.venues.models import DEFAULT_CHANGEOVER_MINUTES, SHARED_KINDS, VENUE_KINDS, Venue, VenueOpeningHours
 
 
 def get_venue(venue_id: int | None, *, field: str = "venue_id") -> Venue:
@@ -56,8 +56,14 @@ def create_venue(
     longitude: float | None = None,
     is_indoor: bool = False,
     opening_hours: dict[int, list[tuple[str, str]]] | None = None,
+    is_exclusive: bool | None = None,
+    changeover_minutes: int = DEFAULT_CHANGEOVER_MINUTES,
 ) -> Venue:
-    """Create a venue. `opening_hours` maps weekday (0 = Monday) to [("HH:MM", "HH:MM"), ...]."""
+    """Create a venue. `opening_hours` maps weekday (0 = Monday) to [("HH:MM", "HH:MM"), ...].
+
+    Bookings exclude each other unless `is_exclusive` is False; by default an old street or a
+    scenic area hosts many things at once and everything else one at a time.
+    """
     name = clean_text(name, field="name", label="场馆名称", max_length=120, required=True)
     address = clean_text(address, field="address", label="地址", max_length=255)
     area = get_area(area_id)
@@ -68,10 +74,15 @@ def create_venue(
         raise ValidationError(f"纬度必须在 -90 到 90 之间：{latitude}", "latitude")
     if longitude is not None and not -180 <= longitude <= 180:
         raise ValidationError(f"经度必须在 -180 到 180 之间：{longitude}", "longitude")
+    if isinstance(changeover_minutes, bool) or not isinstance(changeover_minutes, int) \
+            or not 0 <= changeover_minutes <= 1440:
+        raise ValidationError("换场时间须为 0 到 1440 分钟的整数", "changeover_minutes")
     venue = Venue(
         name=name, address=address, area=area, kind=kind, capacity=capacity,
         latitude=latitude, longitude=longitude, is_indoor=is_indoor,
         opening_hours=_parse_hours(opening_hours),
+        is_exclusive=kind not in SHARED_KINDS if is_exclusive is None else bool(is_exclusive),
+        changeover_minutes=changeover_minutes,
     )
     db.session.add(venue)
     db.session.flush()
