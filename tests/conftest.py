@@ -6,11 +6,19 @@ import os
 from datetime import datetime, timezone
 
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import text
+
+import calendar_app.accounts.models as account_models
 
 from calendar_app import create_app
 from calendar_app.extensions import db as _db
 from config import TestingConfig
+
+
+# Production hashes cost 64 MiB and tens of milliseconds each (the point of argon2id); hundreds of test
+# users would make that the suite's main work. Hashing and checking are still real argon2id.
+account_models._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 
 
 def _reset_schema(app) -> None:

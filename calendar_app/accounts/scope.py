@@ -144,6 +144,15 @@ def unscoped(session: Session | None = None):
         info[_SUSPENDED] = before
 
 
+def get(model, ident):
+    """A row by id as the active scope sees it: None when it is outside (or missing).
+
+    Always asks the database, so an object that an earlier, unscoped read left in the session's
+    identity map is not handed out past the scope.
+    """
+    return db.session.get(model, ident, populate_existing=True)
+
+
 def install() -> None:
     global _installed
     if _installed:

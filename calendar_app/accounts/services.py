@@ -7,7 +7,8 @@ from functools import lru_cache
 
 from sqlalchemy import func, select
 
-from calendar_app.accounts.models import ROLES, User, _hasher
+from calendar_app.accounts import models as account_models
+from calendar_app.accounts.models import ROLES, User
 from calendar_app.accounts.passwords import check_password
 from calendar_app.accounts.tokens import revoke_api_tokens
 from calendar_app.areas.models import Area
@@ -145,8 +146,8 @@ def authenticate(username: str, password: str, *, now: datetime | None = None) -
 
 @lru_cache(maxsize=1)
 def _dummy_hash() -> str:
-    return _hasher.hash("no-such-user-password")
+    return account_models._hasher.hash("no-such-user-password")
 
 
 def _dummy_verify() -> None:
-    _hasher.verify(_dummy_hash(), "no-such-user-password")
+    account_models._hasher.verify(_dummy_hash(), "no-such-user-password")

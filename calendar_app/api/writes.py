@@ -11,6 +11,7 @@ from flask import abort, g, jsonify, request
 from sqlalchemy import select
 
 from calendar_app import links
+from calendar_app.accounts import scope
 from calendar_app.accounts.auth import api_actor
 from calendar_app.api.views import bp
 from calendar_app.db import ValidationError
@@ -28,14 +29,14 @@ def _body() -> dict:
 
 
 def _event(event_id: int) -> Event:
-    event = db.session.get(Event, event_id)  # outside the caller's scope it cannot be loaded: 404
+    event = scope.get(Event, event_id)  # outside the caller's scope it cannot be loaded: 404
     if event is None:
         abort(404, f"活动不存在：{event_id}")
     return event
 
 
 def _occurrence(occurrence_id: int) -> Occurrence:
-    occurrence = db.session.get(Occurrence, occurrence_id)
+    occurrence = scope.get(Occurrence, occurrence_id)
     if occurrence is None:
         abort(404, f"场次不存在：{occurrence_id}")
     return occurrence

@@ -52,15 +52,33 @@ class Clash:
 
 
 class VenueConflict(ValidationError):
-    """The booking overlaps occurrences that hold the venue; nothing was saved."""
+    """The booking overlaps occurrences that hold the venue; nothing was saved.
 
-    def __init__(self, clashes: list[Clash], tz: ZoneInfo):
-        self.clashes = clashes
-        first = clashes[0]
-        when = "、".join(
-            f"{c.start.astimezone(tz):%Y-%m-%d %H:%M}–{c.end.astimezone(tz):%H:%M}「{c.title}」" for c in clashes[:3])
-        more = f" 等 {len(clashes)} 处" if len(clashes) > 3 else ""
-        super().__init__(f"场馆「{first.venue}」该时段已被占用（含换场时间）：{when}{more}", "venue_id")
+    Raised before anything is written when the check finds the clash, or by the database when a
+    concurrent booking won the race; then the transaction is lost, and the clashes are looked up
+    on first use, after the caller has rolled back.
+    """
+
+    def __init__(self, clashes: list[Clash] | None, tz: ZoneInfo, *, venue_name: str = "",
+                 pending: list[tuple] | None = None):
+        self._clashes = clashes
+        self._pending = pending or []
+        if clashes:
+            first = clashes[0]
+            when = "、".join(f"{c.start.astimezone(tz):%Y-%m-%d %H:%M}–{c.end.astimezone(tz):%H:%M}「{c.title}」"
+                            for c in clashes[:3])
+            more = f" 等 {len(clashes)} 处" if len(clashes) > 3 else ""
+            message = f"场馆「{first.venue}」该时段已被占用（含换场时间）：{when}{more}"
+        else:
+            message = f"场馆「{venue_name}」该时段刚被同时提交的另一项预订占用（含换场时间），请换个时间或场地"
+        super().__init__(message, "venue_id")
+
+    @property
+    def clashes(self) -> list[Clash]:
+        """Every clash; for a lost race, read after the caller's rollback."""
+        if self._clashes is None:
+            self._clashes = _clashes_for_keys(self._pending)
+        return self._clashes
 
     def to_dict(self) -> dict:
         return {"error": "venue_conflict", "message": self.message, "field": self.field,
@@ -125,7 +143,7 @@ def hold_venues(event: Event, occurrences: list[Occurrence], *, override_reason:
         db.session.flush()  # free the old slots (and delete dropped rows) first
         for occ in wanted:
             occ.holds_venue = True
-    _flush_checked(event, wanted)
+    _flush_checked(event, wanted, venues)
     return overridden
 
 
@@ -155,6 +173,7 @@ def find_clashes(candidates: list[Occurrence], venues: dict[int, Venue]) -> list
                 .where(Occurrence.venue_id == venue_id, Occurrence.holds_venue.is_(True),
                        Occurrence.starts_at >= low, Occurrence.starts_at < high)
                 .order_by(Occurrence.starts_at)
+                .execution_options(unscoped=True)  # another town's booking at a shared venue counts too
             ).all()
         held = [r for r in rows if r.id not in own_ids]
         venue_name = venues[venue_id].name
@@ -178,37 +197,30 @@ def is_hold_violation(exc: IntegrityError) -> bool:
     return "venue_hold_conflict" in text or "ex_occurrences_venue_hold" in text
 
 
-def _flush_checked(event: Event, holders: list[Occurrence]) -> None:
-    """Flush in a savepoint; a concurrent booking that won the race becomes a VenueConflict naming it."""
-    keys = [(o.venue_id, o.starts_at, o.ends_at, o.blocks_until) for o in holders]
+def _flush_checked(event: Event, holders: list[Occurrence], venues: dict[int, Venue]) -> None:
+    """Flush; a concurrent booking that won the race becomes a VenueConflict naming it (after rollback)."""
+    pending = [(o.venue_id, venues[o.venue_id].name, o.starts_at, o.blocks_until) for o in holders]
     try:
-        with db.session.begin_nested():
-            db.session.flush()
+        db.session.flush()
     except IntegrityError as exc:
         if not is_hold_violation(exc):
             raise
-        clashes = _clashes_for_keys(keys, event)
-        raise VenueConflict(clashes or [_unknown_clash(keys, event)], ZoneInfo(event.timezone)) from None
+        raise VenueConflict(None, ZoneInfo(event.timezone), venue_name=pending[0][1] if pending else "",
+                            pending=pending) from None
 
 
-def _clashes_for_keys(keys, event: Event) -> list[Clash]:
-    clashes = []
-    for venue_id, start, _end, until in keys:
-        venue = db.session.get(Venue, venue_id)
+def _clashes_for_keys(pending: list[tuple]) -> list[Clash]:
+    clashes: list[Clash] = []
+    for venue_id, venue_name, start, until in pending:
         rows = db.session.execute(
             select(Occurrence.id, Occurrence.event_id, Occurrence.starts_at, Occurrence.ends_at, Event.title)
             .join(Event, Event.id == Occurrence.event_id)
             .where(Occurrence.venue_id == venue_id, Occurrence.holds_venue.is_(True),
                    Occurrence.starts_at >= start - HOLD_REACH, Occurrence.starts_at < until,
                    Occurrence.blocks_until > start)
+            .execution_options(unscoped=True)
         ).all()
-        clashes += [Clash(r.id, r.event_id, r.title, r.starts_at, r.ends_at, venue_id, venue.name, start) for r in rows]
+        clashes += [Clash(r.id, r.event_id, r.title, r.starts_at, r.ends_at, venue_id, venue_name, start) for r in rows]
         if len(clashes) >= _MAX_LISTED:
             break
     return clashes
-
-
-def _unknown_clash(keys, event: Event) -> Clash:
-    venue_id, start, end, _until = keys[0]
-    venue = db.session.get(Venue, venue_id)
-    return Clash(None, None, "同时提交的另一项预订", start, end, venue_id, venue.name if venue else "", start)
