@@ -85,6 +85,9 @@ def create_app(config: Config | str | None = None) -> Flask:
     _register_input_guard(app)
     _register_security_headers(app)
     _register_write_intent(app)
+    from calendar_app import logs
+
+    logs.install()
 
     from calendar_app.scheduler import maybe_start_in_process
 

@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 
 import pytest
 from argon2 import PasswordHasher
+from flask import g
 from sqlalchemy import text
 
 import calendar_app.accounts.models as account_models
@@ -14,6 +15,7 @@ import calendar_app.accounts.models as account_models
 from calendar_app import create_app
 from calendar_app.extensions import db as _db
 from config import TestingConfig
+from tests.world import world  # noqa: F401  (a two-district world with a user of every role, for any test)
 
 
 # Production hashes cost 64 MiB and tens of milliseconds each (the point of argon2id); hundreds of test
@@ -51,6 +53,13 @@ def app(database_url):
         config.SQLALCHEMY_DATABASE_URI = "postgresql+psycopg://" + config.SQLALCHEMY_DATABASE_URI[len("postgresql://"):]
     app = create_app(config)
     _reset_schema(app)
+
+    def forget_previous_requests_user():
+        # Tests run their requests inside one app context (the `db` fixture's), so `g` outlives a
+        # request there, unlike in production; Flask-Login caches the signed-in user on `g`.
+        g.pop("_login_user", None)
+
+    app.before_request_funcs.setdefault(None, []).insert(0, forget_previous_requests_user)
     return app
 
 
@@ -73,6 +82,9 @@ def _truncate() -> None:
 @pytest.fixture
 def db(app):
     """An app context over an empty database; everything the test wrote is removed afterwards."""
+    from calendar_app.extensions import limiter
+
+    limiter.reset()  # rate-limit counters belong to one test, not the session
     with app.app_context():
         yield _db
         _truncate()
