@@ -113,4 +113,6 @@ USERS = [
     ("admin", "demo-admin-2026", "admin", "370300", "平台管理员"),
     ("linzi_staff", "demo-staff-2026", "staff", "370305", "临淄区文旅局 王科长"),
     ("jinshan_coord", "demo-coord-2026", "coordinator", "370305106", "金山镇 李协调员"),
+    ("jixia_coord", "demo-coord-2026", "coordinator", "370305004", "稷下街道 张协调员"),
+    ("yueyanglou_staff", "demo-staff-2026", "staff", "430602", "岳阳楼区文旅广体局 刘科长"),
 ]

@@ -106,10 +106,13 @@ def generate_dataset(total: int, seed: int, *, per_month: int = 10_000, now: dat
             wrapped = offset + inside * step_days - span_days
             add_series(span_start + timedelta(days=wrapped), count - inside, daily, hour, length, venue, program, public)
     inserted = 0
+    changeover = timedelta(minutes=30)  # the generated venues keep the default changeover
+    first_event_id = None
     for offset in range(0, len(event_rows), 5_000):
         ids = db.session.scalars(
             insert(Event).returning(Event.id, sort_by_parameter_order=True), event_rows[offset:offset + 5_000]
         ).all()
+        first_event_id = first_event_id or ids[0]
         occ_rows = []
         for event_id, (start_local, length, step, count, venue_id, area_id, program_id, public) in zip(
                 ids, plans[offset:offset + 5_000]):
@@ -117,7 +120,8 @@ def generate_dataset(total: int, seed: int, *, per_month: int = 10_000, now: dat
             for k in range(count):
                 starts = first_utc + step * k
                 occ_rows.append({"event_id": event_id, "original_starts_at": starts, "starts_at": starts,
-                                 "ends_at": starts + length, "status": "scheduled", "is_detached": False,
+                                 "ends_at": starts + length, "blocks_until": starts + length + changeover,
+                                 "holds_venue": False, "status": "scheduled", "is_detached": False,
                                  "venue_id": venue_id, "area_id": area_id, "program_id": program_id,
                                  "is_public": public})
                 if len(occ_rows) >= chunk:
@@ -130,5 +134,23 @@ def generate_dataset(total: int, seed: int, *, per_month: int = 10_000, now: dat
     # A bulk load leaves the planner's statistics stale (SQLite has none until asked); refresh them as
     # any bulk import should, so plans match what a running database would choose.
     db.session.flush()
+    if first_event_id is not None:
+        db.session.execute(_HOLD_GENERATED, {"first_event": first_event_id})
     db.session.execute(text("ANALYZE"))
     return {"events": len(event_rows), "occurrences": inserted}
+
+
+#: Generated series overlap at random; like the migration's backfill, an occurrence holds its
+#: exclusive venue when it starts after every earlier booking there has ended (changeover included),
+#: so the data satisfies the venue-hold rule and most rows hold, as on a real platform.
+_HOLD_GENERATED = text("""
+UPDATE occurrences SET holds_venue = true
+FROM (
+    SELECT o.id, o.starts_at,
+           max(o.blocks_until) OVER (PARTITION BY o.venue_id ORDER BY o.starts_at, o.id
+                                     ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS busy_until
+    FROM occurrences o JOIN venues v ON v.id = o.venue_id
+    WHERE v.is_exclusive AND o.event_id >= :first_event
+) AS earlier
+WHERE occurrences.id = earlier.id AND (earlier.busy_until IS NULL OR earlier.starts_at >= earlier.busy_until)
+""")

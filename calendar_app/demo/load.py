@@ -239,7 +239,6 @@ def _build_events(ctx: Ctx) -> None:
                end=_at(day, 21, 30), program="dongting-yuhuo", edition=fishing, organiser="岳阳楼区文旅广体局")
 
     # 戏曲进乡村 and 农村公益电影放映: per-town quotas, a weekly series per town.
-    coordinator = users.get("jinshan_coord")
     opera = f"{y}戏曲进乡村"
     film = f"{y}农村公益电影放映"
     opera_edition = _edition(ctx, "xiqu-xiangcun", opera, date(y, 3, 1), date(y, 11, 30), theme="统一镇街主题",
@@ -250,7 +249,8 @@ def _build_events(ctx: Ctx) -> None:
                   "370305105": "xihe-square", "370305003": "zijiang-reading"}
     weekdays = ["MO", "TU", "WE", "TH", "FR", "SA"]
     for i, town in enumerate(data.LINZI_TOWNS):
-        coords = [coordinator] if coordinator and town == "370305106" else []
+        coords = [u for u in (users.get("jinshan_coord"), users.get("jixia_coord"))
+                  if u is not None and u.area.code == town]
         _assignment(ctx, opera_edition, town, 128 if i < 4 else 129, date(y, 11, 30), coords)
         _assignment(ctx, film_edition, town, 371, date(y, 12, 31), coords)
         name = ctx.areas[town].name

@@ -12,6 +12,7 @@ triggers on SQLite (migration 91a60076d769). A flush that breaks it is turned in
 """
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -176,12 +177,15 @@ def find_clashes(candidates: list[Occurrence], venues: dict[int, Venue]) -> list
                 .execution_options(unscoped=True)  # another town's booking at a shared venue counts too
             ).all()
         held = [r for r in rows if r.id not in own_ids]
+        # Stored holders of one venue never overlap (the database sees to it), so sorted by start
+        # they are sorted by end too: the holders meeting [start, until) are one slice, found by bisection.
+        starts = [r.starts_at for r in held]
+        ends = [r.blocks_until for r in held]
         venue_name = venues[venue_id].name
         for occ in wanted:
-            for r in held:
-                if r.starts_at < occ.blocks_until and occ.starts_at < r.blocks_until:
-                    clashes.append(Clash(r.id, r.event_id, r.title, r.starts_at, r.ends_at, venue_id, venue_name,
-                                         occ.starts_at))
+            start, until = occ.starts_at, occ.blocks_until
+            for r in held[bisect_right(ends, start):bisect_left(starts, until)]:
+                clashes.append(Clash(r.id, r.event_id, r.title, r.starts_at, r.ends_at, venue_id, venue_name, start))
         # Instances of one booking that overlap each other (a multi-day fair repeated daily).
         for earlier, later in zip(wanted, wanted[1:]):
             if later.starts_at < earlier.blocks_until:

@@ -123,6 +123,7 @@ EN_CATALOGUE: dict[str, str] = {
     "本活动已取消": "This event is cancelled",
     "原定时间：{when}": "Originally: {when}",
     "原因：{reason}": "Reason: {reason}",
+    "活动安排有变更": "The schedule of this event has changed",
     "加入日历": "Add to calendar",
     "下载日历文件（.ics）": "Download calendar file (.ics)",
     "添加到 Google 日历": "Add to Google Calendar",

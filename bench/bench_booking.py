@@ -1,0 +1,114 @@
+"""Benchmark of booking a venue: the clash check plus the insert of a weekly series for one year.
+
+    python -m bench.bench_booking [--sizes 100000,1000000] [--repeat 30] [--postgres ADMIN_URL]
+
+For each size a fresh database gets `flask demo generate`'s synthetic data (the same density around
+"now"; a bigger dataset only means more history), in which generated occurrences hold their exclusive
+venues as real bookings do. At the busiest venue of the coming year it then times, side by side:
+
+- book: validate, expand, check and store a weekly series of 52 evenings in a free slot (rolled back
+  after each run, so every run books the same slot),
+- refuse: the same series in a taken slot, answered with every clash (nothing stored),
+
+and prints the median and p95 in ms and the ratio of the largest size to the smallest (goal: book
+median <= 20 ms and flat).
+"""
+from __future__ import annotations
+
+import argparse
+from datetime import datetime, timedelta, timezone
+
+from bench.common import make_app, postgres_url, sample, sqlite_url, timer
+
+NOW = datetime(2026, 11, 21, 2, 0, tzinfo=timezone.utc)
+
+
+def _busiest_venue(db):
+    from sqlalchemy import func, select
+
+    from calendar_app.events.models import Occurrence
+
+    return db.session.execute(
+        select(Occurrence.venue_id, func.count()).where(
+            Occurrence.holds_venue.is_(True), Occurrence.starts_at >= NOW,
+            Occurrence.starts_at < NOW + timedelta(days=365))
+        .group_by(Occurrence.venue_id).order_by(func.count().desc()).limit(1)).one()
+
+
+def _taken_slot(db, venue_id: int) -> datetime:
+    from sqlalchemy import select
+
+    from calendar_app.events.models import Occurrence
+
+    first = db.session.scalar(select(Occurrence.starts_at).where(
+        Occurrence.venue_id == venue_id, Occurrence.holds_venue.is_(True), Occurrence.starts_at >= NOW)
+        .order_by(Occurrence.starts_at).limit(1))
+    return first.astimezone(timezone(timedelta(hours=8))).replace(tzinfo=None)
+
+
+def measure(url: str, size: int, repeat: int) -> dict:
+    from calendar_app.demo.generate import generate_dataset
+    from calendar_app.events.conflicts import VenueConflict
+    from calendar_app.events.services import EventData, create_event
+    from calendar_app.extensions import db
+    from calendar_app.venues.models import Venue
+
+    app = make_app(url, FIXED_NOW=NOW.isoformat())
+    with app.app_context():
+        with timer() as t:
+            generate_dataset(size, seed=7, now=NOW)
+            db.session.commit()
+        venue_id, upcoming = _busiest_venue(db)
+        venue = db.session.get(Venue, venue_id)
+        # Generated bookings start at 9, 14, 18 or 19 o'clock and end by 22:00 plus changeover: 23:00 is free.
+        free_start = datetime(2026, 11, 24, 23, 0)
+        taken_start = _taken_slot(db, venue_id)
+        clashes_seen = []
+
+        def book(start: datetime) -> None:
+            data = EventData(title="基准测试·每周晚间活动", area_id=venue.area_id, venue_id=venue_id,
+                             starts_local=start, ends_local=start + timedelta(minutes=45),
+                             rrule="FREQ=WEEKLY;COUNT=52", status="draft")
+            try:
+                event, _ = create_event(data, now=NOW)
+                assert len(event.occurrences) == 52
+            except VenueConflict as exc:
+                db.session.rollback()
+                clashes_seen.append(len(exc.clashes))
+            finally:
+                db.session.rollback()
+
+        booked = sample(lambda: book(free_start), repeat)
+        refused = sample(lambda: book(taken_start), repeat)
+    return {"size": size, "generate_s": t(), "venue_upcoming": upcoming, "book": booked, "refuse": refused,
+            "clashes": clashes_seen[-1] if clashes_seen else 0}
+
+
+def report(label: str, results: list[dict]) -> None:
+    print(f"\n{label}: weekly series of 52 evenings at the busiest venue")
+    print(f"{'stored':>10} {'venue next year':>16} {'book p50':>9} {'book p95':>9} {'refuse p50':>11} "
+          f"{'clashes':>8} {'generate s':>11}")
+    for r in results:
+        print(f"{r['size']:>10,} {r['venue_upcoming']:>16,} {r['book']['p50']:>9.2f} {r['book']['p95']:>9.2f} "
+              f"{r['refuse']['p50']:>11.2f} {r['clashes']:>8} {r['generate_s']:>11.1f}")
+    if len(results) > 1:
+        first, last = results[0], results[-1]
+        print(f"ratio {last['size']:,} / {first['size']:,}: book x{last['book']['p50'] / first['book']['p50']:.2f}, "
+              f"refuse x{last['refuse']['p50'] / first['refuse']['p50']:.2f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="100000,1000000")
+    parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--postgres", help="admin URL, e.g. postgresql://postgres@127.0.0.1/postgres")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    report("SQLite", [measure(sqlite_url(f"booking{size}"), size, args.repeat) for size in sizes])
+    if args.postgres:
+        report("PostgreSQL", [measure(postgres_url(args.postgres, f"bench_booking_{size}"), size, args.repeat)
+                              for size in sizes])
+
+
+if __name__ == "__main__":
+    main()
