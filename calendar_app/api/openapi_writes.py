@@ -14,6 +14,7 @@ _ERROR = {"$ref": "#/components/schemas/Error"}
 _INVALID = _json({"$ref": "#/components/schemas/Invalid"}, "输入无效（逐字段说明）")
 _REFUSED = {
     "401": _json(_ERROR, "缺少或无效的 API 令牌"),
+    "429": _json(_ERROR, "令牌验证失败次数过多，请稍后再试"),
     "403": _json(_ERROR, "不在您的管辖范围内或角色无权操作"),
     "404": _json(_ERROR, "不存在（或不在您的管辖范围内）"),
     "422": _INVALID,

@@ -91,7 +91,10 @@ def change_event(event_id: int):
     return jsonify(_event_json(result, warnings))
 
 
-@bp.post("/events/<int:event_id>/<any(submit, publish, return, cancel):action>")
+@bp.post("/events/<int:event_id>/submit", defaults={"action": "submit"})
+@bp.post("/events/<int:event_id>/publish", defaults={"action": "publish"})
+@bp.post("/events/<int:event_id>/return", defaults={"action": "return"})
+@bp.post("/events/<int:event_id>/cancel", defaults={"action": "cancel"})
 @api_actor()
 def event_action(event_id: int, action: str):
     event = _event(event_id)
