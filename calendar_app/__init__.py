@@ -86,7 +86,13 @@ class _SessionInterface(SecureCookieSessionInterface):
 
 
 class DatabaseIdConverter(IntegerConverter):
-    """`int` in URL rules: a positive integer that fits a 32-bit signed column."""
+    """`int` in URL rules: a positive integer that fits a 32-bit signed column, in canonical ASCII digits.
+
+    Werkzeug's `\\d+` also matches "١٨" and "１" (and int() reads them), and "01": each a second URL and
+    cache key for the same page; at most ten digits also keeps int() far from its digit limit.
+    """
+
+    regex = r"[1-9][0-9]{0,9}"
 
     def __init__(self, url_map, *args, **kwargs) -> None:
         kwargs.setdefault("min", 1)

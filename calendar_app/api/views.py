@@ -16,6 +16,7 @@ from calendar_app.events.queries import after_cursor, occurrences_query
 from calendar_app.extensions import db
 from calendar_app.feeds.urls import ical_url
 from calendar_app.festivals import services as festivals
+from calendar_app.params import Position
 from calendar_app.programs.models import Program
 from calendar_app.venues.models import Venue
 
@@ -79,13 +80,13 @@ def occurrences():
     flt = params.occurrence_filter(*params.utc_window(start, end))
     limit = params.page_size()
     query = occurrences_query(flt).options(contains_eager(Occurrence.event))
-    cursor = params.Cursor.from_request()
+    cursor = params.cursor()
     if cursor is not None:
         query = after_cursor(query, cursor.starts_at, cursor.id)
     rows = db.session.scalars(query.limit(limit + 1)).all()
     more = len(rows) > limit
     rows = rows[:limit]
-    next_url = _next_url("api.occurrences", params.Cursor(rows[-1].starts_at, rows[-1].id).encode()) if more else None
+    next_url = _next_url("api.occurrences", Position(rows[-1].starts_at, rows[-1].id).api_token()) if more else None
     return jsonify({"items": [occurrence_to_json(o) for o in rows], "next": next_url})
 
 
