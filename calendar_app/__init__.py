@@ -161,9 +161,14 @@ def _register_error_handlers(app: Flask) -> None:
             message = exc.description  # our own abort(404, "区域不存在…") rather than Werkzeug's English default
         if _wants_json():
             response = jsonify({"error": exc.name.lower().replace(" ", "_"), "message": message})
-            response.status_code = exc.code or 500
-            return response
-        return render_template("errors/error.html", code=exc.code, message=message), exc.code
+        else:
+            response = app.make_response(render_template("errors/error.html", code=exc.code, message=message))
+        response.status_code = exc.code or 500
+        # The exception's own headers are part of the answer: Allow on a 405, Retry-After on a 429 ...
+        for name, value in exc.get_headers():
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):
