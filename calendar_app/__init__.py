@@ -65,6 +65,9 @@ def create_app(config: Config | str | None = None) -> Flask:
     _register_error_handlers(app)
     _register_input_guard(app)
     _register_security_headers(app)
+    from calendar_app import headers
+
+    headers.init_app(app)
 
     from calendar_app.scheduler import maybe_start_in_process
 
@@ -73,7 +76,7 @@ def create_app(config: Config | str | None = None) -> Flask:
 
 
 class _SessionInterface(SecureCookieSessionInterface):
-    """Feeds and the JSON API never depend on who asks, so they do not carry `Vary: Cookie`.
+    """Only pages depend on cookies (the language), so only HTML carries `Vary: Cookie`.
 
     Flask adds it whenever the session was read, and Flask-Login reads it after every request; on a
     feed that would stop shared caches (a CDN in front of the feed store) from serving it.
@@ -81,8 +84,10 @@ class _SessionInterface(SecureCookieSessionInterface):
 
     def save_session(self, app, session, response) -> None:
         super().save_session(app, session, response)
-        if response.mimetype in ("text/calendar", "application/json") and not session.modified:
-            response.vary.discard("Cookie")
+        if response.mimetype != "text/html" and not session.modified:
+            from calendar_app.headers import without_vary
+
+            without_vary(response, "Cookie")
 
 
 class DatabaseIdConverter(IntegerConverter):

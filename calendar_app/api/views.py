@@ -23,9 +23,17 @@ from calendar_app.venues.models import Venue
 bp = Blueprint("api", __name__)
 
 
-@bp.after_request
+@bp.after_app_request
 def cors(response):
-    """Allow the configured mini-program / web origins (CORS_ORIGINS, comma-separated; "*" for any)."""
+    """Allow the configured mini-program / web origins (CORS_ORIGINS, comma-separated; "*" for any).
+
+    Registered app-wide so that every answer under /api/ gets it, including the 404 of an unknown path
+    and the 405 of a wrong method (no API route matched, so no blueprint hook would run). Every such
+    answer depends on the Origin header, allowed or not, so caches must key on it.
+    """
+    if not request.path.startswith("/api/"):
+        return response
+    response.vary.add("Origin")
     origin = request.headers.get("Origin")
     allowed = current_app.config["CORS_ORIGINS"]
     if origin and ("*" in allowed or origin in allowed):
@@ -33,7 +41,6 @@ def cors(response):
         response.headers["Access-Control-Allow-Methods"] = "GET, OPTIONS"
         response.headers["Access-Control-Allow-Headers"] = "Content-Type, If-None-Match"
         response.headers["Access-Control-Max-Age"] = "600"
-        response.headers.add("Vary", "Origin")
     return response
 
 

@@ -300,14 +300,17 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def _remember_language(response: Response) -> Response:
+        if response.mimetype != "text/html":
+            # Feeds, JSON and images have no language, and a shared cache may store them: a cookie
+            # there would be handed to everyone who gets the cached copy.
+            return response
         chosen = LANG_PARAMS.get(request.args.get("lang", ""))
         if chosen and request.cookies.get(LANG_COOKIE) != ("en" if chosen == EN else "zh"):
             response.set_cookie(LANG_COOKIE, "en" if chosen == EN else "zh", max_age=365 * 24 * 3600,
                                 samesite="Lax", httponly=True, secure=request.is_secure)
-        if response.mimetype == "text/html":
-            # Same URL, different language by cookie: caches must key on it.
-            response.vary.add("Cookie")
-            response.headers.setdefault("Content-Language", g.get("lang", ZH))
+        # Same URL, different language by cookie: caches must key on it.
+        response.vary.add("Cookie")
+        response.headers.setdefault("Content-Language", g.get("lang", ZH))
         return response
 
     app.jinja_env.globals.update(
