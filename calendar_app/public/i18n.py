@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date
 from urllib.parse import urlencode
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, g, request, url_for
 
 from calendar_app.areas.models import AREA_KIND_LABELS
 from calendar_app.events.models import OCCURRENCE_STATUSES
@@ -284,10 +284,18 @@ def month_title(year: int, month: int) -> str:
 
 
 def switch_url(lang: str) -> str:
-    """This page's URL with `lang` set, keeping the other query parameters."""
+    """This page's URL with `lang` set, keeping the other query parameters.
+
+    The path is built from the matched route, never copied from the request: on a 404 the raw path is
+    the visitor's (`/\\evil.example` would make `/\\evil.example?lang=en`, which browsers read as
+    `//evil.example`). A request that matched no route switches on the home page.
+    """
+    code = "en" if lang == EN else "zh"
+    if request.url_rule is None or request.endpoint is None:
+        return url_for("public.home", lang=code)
     args = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"]
-    args.append(("lang", "en" if lang == EN else "zh"))
-    return f"{request.path}?{urlencode(args)}"
+    args.append(("lang", code))
+    return f"{url_for(request.endpoint, **(request.view_args or {}))}?{urlencode(args)}"
 
 
 def init_app(app: Flask) -> None:
