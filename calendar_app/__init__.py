@@ -112,6 +112,7 @@ def _import_models() -> None:
     from calendar_app.audit import models as _audit  # noqa: F401
     from calendar_app.events import models as _events  # noqa: F401
     from calendar_app.festivals import models as _festivals  # noqa: F401
+    from calendar_app.jobs import models as _jobs  # noqa: F401
     from calendar_app.programs import models as _programs  # noqa: F401
     from calendar_app.venues import models as _venues  # noqa: F401
 
