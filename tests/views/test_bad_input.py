@@ -119,6 +119,13 @@ def test_any_number_in_a_query_is_answered_without_a_server_error(demo_client, t
     assert response.status_code in (200, 400, 404), (path, name, raw[:40])
 
 
+@settings(HTTP, max_examples=60)  # an event page is the heaviest page to render
+@given(ev.numbers())
+def test_any_occurrence_on_an_event_page_is_answered_without_a_server_error(demo, demo_client, raw):
+    event_id, _ = _event_with_occurrence(demo)
+    assert demo_client.get(f"/events/{event_id}", query_string={"occurrence": raw}).status_code in (200, 400)
+
+
 @HTTP
 @given(st.sampled_from(["/events/{}", "/areas/{}", "/venues/{}", "/editions/{}", "/venues/{}.ics",
                         "/areas/{}/qr.svg", "/api/v1/events/{}"]), ev.numbers())
