@@ -80,7 +80,10 @@ def main() -> None:
     env = {**os.environ, "DATABASE_URL": url, "CALENDAR_ENV": "development", "SCHEDULER_IN_PROCESS": "0",
            "FIXED_NOW": NOW.isoformat()}
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"],
+        # Sync workers, as the published figures were measured (gunicorn.conf.py, read from the
+        # repository root, would otherwise make them threaded).
+        [sys.executable, "-m", "gunicorn", "-w", "2", "-k", "sync", "--threads", "1", "-b", f"127.0.0.1:{port}",
+         "--log-level", "warning", "wsgi:app"],
         cwd=ROOT, env=env, start_new_session=True)
     try:
         base = f"http://127.0.0.1:{port}"

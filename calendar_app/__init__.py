@@ -29,6 +29,11 @@ def create_app(config: Config | str | None = None) -> Flask:
     app.config.from_object(cfg)
     app.json.ensure_ascii = False
     app.session_interface = _SessionInterface()
+    if app.config.get("PROXY_HOPS"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     os.makedirs(app.instance_path, exist_ok=True)
 
     from calendar_app.extensions import csrf, db, limiter, login_manager, migrate
@@ -85,9 +90,10 @@ def create_app(config: Config | str | None = None) -> Flask:
     _register_input_guard(app)
     _register_security_headers(app)
     _register_write_intent(app)
-    from calendar_app import logs
+    from calendar_app import headers, logs
 
     logs.install()
+    headers.init_app(app)
 
     from calendar_app.scheduler import maybe_start_in_process
 
@@ -96,7 +102,7 @@ def create_app(config: Config | str | None = None) -> Flask:
 
 
 class _SessionInterface(SecureCookieSessionInterface):
-    """Feeds and the JSON API never depend on who asks, so they do not carry `Vary: Cookie`.
+    """Only pages depend on cookies (the language), so only HTML carries `Vary: Cookie`.
 
     Flask adds it whenever the session was read, and Flask-Login reads it after every request; on a
     feed that would stop shared caches (a CDN in front of the feed store) from serving it.
@@ -104,12 +110,20 @@ class _SessionInterface(SecureCookieSessionInterface):
 
     def save_session(self, app, session, response) -> None:
         super().save_session(app, session, response)
-        if response.mimetype in ("text/calendar", "application/json") and not session.modified:
-            response.vary.discard("Cookie")
+        if response.mimetype != "text/html" and not session.modified:
+            from calendar_app.headers import without_vary
+
+            without_vary(response, "Cookie")
 
 
 class DatabaseIdConverter(IntegerConverter):
-    """`int` in URL rules: a positive integer that fits a 32-bit signed column."""
+    """`int` in URL rules: a positive integer that fits a 32-bit signed column, in canonical ASCII digits.
+
+    Werkzeug's `\\d+` also matches "١٨" and "１" (and int() reads them), and "01": each a second URL and
+    cache key for the same page; at most ten digits also keeps int() far from its digit limit.
+    """
+
+    regex = r"[1-9][0-9]{0,9}"
 
     def __init__(self, url_map, *args, **kwargs) -> None:
         kwargs.setdefault("min", 1)
@@ -124,6 +138,7 @@ def _import_models() -> None:
     from calendar_app.audit import models as _audit  # noqa: F401
     from calendar_app.events import models as _events  # noqa: F401
     from calendar_app.festivals import models as _festivals  # noqa: F401
+    from calendar_app.jobs import models as _jobs  # noqa: F401
     from calendar_app.programs import models as _programs  # noqa: F401
     from calendar_app.venues import models as _venues  # noqa: F401
 
@@ -274,9 +289,14 @@ def _register_error_handlers(app: Flask) -> None:
             message = exc.description  # our own abort(404, "区域不存在…") rather than Werkzeug's English default
         if _wants_json():
             response = jsonify({"error": exc.name.lower().replace(" ", "_"), "message": message})
-            response.status_code = exc.code or 500
-            return response
-        return render_template("errors/error.html", code=exc.code, message=message), exc.code
+        else:
+            response = app.make_response(render_template("errors/error.html", code=exc.code, message=message))
+        response.status_code = exc.code or 500
+        # The exception's own headers are part of the answer: Allow on a 405, Retry-After on a 429 ...
+        for name, value in exc.get_headers():
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):

@@ -1,9 +1,12 @@
 """Configuration comes from the environment; production refuses to run with an unsafe secret."""
 from __future__ import annotations
 
+import random
+import string
+
 import pytest
 
-from config import load_config
+from config import load_config, secret_key_weakness
 
 
 def test_production_refuses_to_start_without_a_secret_key(monkeypatch):
@@ -20,8 +23,12 @@ def test_production_refuses_a_short_secret_key(monkeypatch):
         load_config("production")
 
 
+#: A key as `secrets.token_urlsafe(48)` makes them (fixed here so that the test is repeatable).
+GOOD_KEY = "q3Rz0Xv8L_kpD2mW9sYt-Hf4Nc7JbGa1Ue6Po5Li3Kx0Vw2Mn8Zr4By9Ts7Qd1Cf6"
+
+
 def test_production_reads_database_and_secret_from_the_environment(monkeypatch):
-    monkeypatch.setenv("SECRET_KEY", "x" * 48)
+    monkeypatch.setenv("SECRET_KEY", GOOD_KEY)
     monkeypatch.setenv("DATABASE_URL", "postgresql://user@db/calendar")
     monkeypatch.setenv("CALENDAR_TIMEZONE", "Asia/Shanghai")
     monkeypatch.setenv("FEED_WINDOW_DAYS_BACK", "45")
@@ -44,7 +51,7 @@ def test_development_defaults_to_embedded_sqlite(monkeypatch):
 
 
 def test_production_refuses_per_worker_rate_limit_counters(monkeypatch):
-    monkeypatch.setenv("SECRET_KEY", "x" * 48)
+    monkeypatch.setenv("SECRET_KEY", GOOD_KEY)
     monkeypatch.setenv("DATABASE_URL", "postgresql://user@db/calendar")
     monkeypatch.delenv("RATELIMIT_STORAGE_URI", raising=False)
     monkeypatch.delenv("RATELIMIT_MEMORY_OK", raising=False)
@@ -53,9 +60,47 @@ def test_production_refuses_per_worker_rate_limit_counters(monkeypatch):
 
 
 def test_production_cookies_are_secure_and_hsts_is_on(monkeypatch):
-    monkeypatch.setenv("SECRET_KEY", "x" * 48)
+    monkeypatch.setenv("SECRET_KEY", GOOD_KEY)
     monkeypatch.setenv("DATABASE_URL", "postgresql://user@db/calendar")
     monkeypatch.setenv("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/0")
     config = load_config("production")
     assert config.SESSION_COOKIE_SECURE and config.REMEMBER_COOKIE_SECURE and config.HSTS
     assert config.MAX_CONTENT_LENGTH == 8 * 1024 * 1024
+
+
+@pytest.mark.parametrize("key", [" " * 32, "a" * 64, "ab" * 20, "0123456789" * 4, "changeme" * 4,
+                                 "dev-insecure-secret-key"])
+def test_production_refuses_a_low_entropy_secret_key(monkeypatch, key):
+    monkeypatch.setenv("SECRET_KEY", key)
+    monkeypatch.setenv("DATABASE_URL", "postgresql://db/calendar")
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        load_config("production")
+
+
+def test_keys_made_the_documented_ways_are_accepted():
+    rng = random.Random(2026)  # fixed: the same 3,000 keys on every run
+    hex_keys = ["".join(rng.choice("0123456789abcdef") for _ in range(32)) for _ in range(1000)]
+    urlsafe = string.ascii_letters + string.digits + "-_"
+    short_keys = ["".join(rng.choice(urlsafe) for _ in range(32)) for _ in range(1000)]
+    long_keys = ["".join(rng.choice(urlsafe) for _ in range(64)) for _ in range(1000)]
+    assert [k for k in hex_keys + short_keys + long_keys if secret_key_weakness(k)] == []
+
+
+@pytest.mark.parametrize("url", ["sqlite://", "sqlite:///:memory:", "sqlite:////srv/calendar/calendar.db"])
+def test_production_refuses_sqlite_unless_explicitly_allowed(monkeypatch, url):
+    monkeypatch.setenv("SECRET_KEY", GOOD_KEY)
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.delenv("ALLOW_SQLITE_IN_PRODUCTION", raising=False)
+    with pytest.raises(RuntimeError, match="PostgreSQL"):
+        load_config("production")
+
+
+def test_a_sqlite_file_in_production_needs_the_explicit_flag_and_memory_never_passes(monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", GOOD_KEY)
+    monkeypatch.setenv("ALLOW_SQLITE_IN_PRODUCTION", "1")
+    monkeypatch.setenv("RATELIMIT_MEMORY_OK", "1")  # one process: its own counters are all there is
+    monkeypatch.setenv("DATABASE_URL", "sqlite:////srv/calendar/calendar.db")
+    assert load_config("production").SQLALCHEMY_DATABASE_URI == "sqlite:////srv/calendar/calendar.db"
+    monkeypatch.setenv("DATABASE_URL", "sqlite://")
+    with pytest.raises(RuntimeError, match="PostgreSQL"):
+        load_config("production")

@@ -1,6 +1,11 @@
 """The scheduler registers its periodic jobs with safe defaults and never starts under tests."""
 from __future__ import annotations
 
+import threading
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import pytest
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from calendar_app import scheduler
@@ -48,3 +53,118 @@ def test_the_daily_job_extends_series_and_commits_its_work(app, db):
 def test_scheduler_cli_lists_its_jobs(app):
     result = app.test_cli_runner().invoke(args=["scheduler", "list"])
     assert result.exit_code == 0 and "extend_horizons" in result.output
+
+
+# --- runs missed during downtime (the database's record of the last run) -----------------------------
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+RENDER_ALL = "calendar_app.feeds.jobs.render_all_feeds"  # hourly at minute 7
+RENDER_PENDING = "calendar_app.feeds.jobs.render_pending_feeds"  # every minute
+EXTEND = "calendar_app.events.jobs.extend_horizons"  # daily at 03:17
+
+
+def _at(hour: int, minute: int, second: int = 0) -> datetime:
+    return datetime(2026, 11, 21, hour, minute, second, tzinfo=SHANGHAI)
+
+
+def _record(db, **runs: datetime) -> None:
+    from calendar_app.jobs.services import record_run
+
+    names = {"render_all": RENDER_ALL, "render_pending": RENDER_PENDING, "extend": EXTEND}
+    for name, at in runs.items():
+        record_run(names[name], at)
+    db.session.commit()
+
+
+def _registered(app, now: datetime) -> tuple[list[str], dict]:
+    sched = BackgroundScheduler(job_defaults=scheduler.JOB_DEFAULTS, timezone="Asia/Shanghai")
+    overdue = scheduler.register_jobs(sched, app, now=now)
+    sched.start(paused=True)
+    jobs = {job.id: job.next_run_time for job in sched.get_jobs()}
+    sched.shutdown(wait=False)
+    return overdue, jobs
+
+
+def test_the_hourly_render_missed_during_downtime_runs_on_start(app, db):
+    # Killed at 08:05 after the 07:07 render, restarted at 08:09: the 08:07 render was missed.
+    _record(db, render_all=_at(7, 7, 1), render_pending=_at(8, 4, 30), extend=_at(3, 17, 2))
+    overdue, next_runs = _registered(app, now=_at(8, 9))
+    assert RENDER_ALL in overdue and next_runs[RENDER_ALL] == _at(8, 9)
+    assert RENDER_PENDING in overdue
+    assert EXTEND not in overdue and next_runs[EXTEND] > _at(8, 9)  # its schedule, from the real clock
+
+
+def test_jobs_that_ran_when_due_keep_their_schedule_on_start(app, db):
+    _record(db, render_all=_at(8, 7, 1), render_pending=_at(8, 8, 30), extend=_at(3, 17, 2))
+    overdue, next_runs = _registered(app, now=_at(8, 9))
+    assert overdue == []
+    assert all(at > _at(8, 9) for at in next_runs.values())  # their schedules, from the real clock
+
+
+def test_a_job_with_no_recorded_run_runs_on_start(app, db):
+    _record(db, render_all=_at(8, 7, 1), render_pending=_at(8, 8, 30))
+    overdue, _ = _registered(app, now=_at(8, 9))
+    assert overdue == [EXTEND]
+
+
+def test_a_job_records_its_run_with_its_work(app, db):
+    from calendar_app.jobs.models import JobRun
+
+    before = datetime.now(timezone.utc)
+    scheduler._job(app, RENDER_ALL)()  # commits in its own app context
+    db.session.remove()
+    assert db.session.get(JobRun, RENDER_ALL).last_run_at >= before.replace(microsecond=0)
+
+
+def failing_job() -> None:
+    raise RuntimeError("the job broke")
+
+
+def test_a_failed_run_leaves_no_record_so_the_job_stays_overdue(app, db):
+    from calendar_app.jobs.models import JobRun
+
+    job_id = f"{__name__}.failing_job"
+    with pytest.raises(RuntimeError):
+        scheduler._job(app, job_id)()
+    db.session.remove()
+    assert db.session.get(JobRun, job_id) is None
+
+
+def test_a_restarted_scheduler_runs_the_overdue_render_and_records_it(app, db):
+    from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED
+
+    from calendar_app.jobs.models import JobRun
+
+    _record(db, render_all=datetime.now(timezone.utc) - timedelta(hours=2))
+    done = threading.Event()
+    sched = BackgroundScheduler(job_defaults=scheduler.JOB_DEFAULTS, timezone="Asia/Shanghai")
+    sched.add_listener(lambda event: event.job_id == RENDER_ALL and done.set(), EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
+    scheduler.register_jobs(sched, app)
+    for job_id in (RENDER_PENDING, EXTEND):
+        sched.remove_job(job_id)  # only the render is under test
+    sched.start()
+    try:
+        assert done.wait(120), "the overdue render never ran"  # a bound on a hang, not a timing claim
+    finally:
+        sched.shutdown(wait=True)
+    db.session.remove()
+    assert db.session.get(JobRun, RENDER_ALL).last_run_at > datetime.now(timezone.utc) - timedelta(minutes=30)
+
+
+# --- only the serving process starts a development scheduler ------------------------------------------
+
+def test_flask_commands_start_no_scheduler_and_the_first_request_does(app, db, monkeypatch):
+    from calendar_app import create_app
+    from config import DevelopmentConfig
+
+    monkeypatch.delenv("SCHEDULER_IN_PROCESS", raising=False)
+    started = []
+    monkeypatch.setattr(scheduler, "_start_background", lambda dev_app: started.append(dev_app))
+    config = DevelopmentConfig()
+    assert config.SCHEDULER_IN_PROCESS is True
+    config.SQLALCHEMY_DATABASE_URI = app.config["SQLALCHEMY_DATABASE_URI"]
+    dev_app = create_app(config)
+    result = dev_app.test_cli_runner().invoke(args=["scheduler", "list"])
+    assert result.exit_code == 0 and started == []  # creating the app and running a command: no scheduler
+    dev_app.test_client().get("/healthz")
+    assert started == [dev_app]

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from copy import deepcopy
 
+from calendar_app.programs.models import CATEGORIES
+
 _nullable_str = {"type": ["string", "null"]}
 _url = {"type": "string", "format": "uri"}
 _nullable_int = {"type": ["integer", "null"]}
@@ -197,11 +199,11 @@ _WINDOW = [
     _query("end", "结束日期（含），默认开始后 30 天；范围最长一年", {"type": "string", "format": "date"}),
 ]
 _FILTERS = [
-    _query("program", "活动品牌 id 或网址名", {"type": "string", "maxLength": 64}),
+    _query("program", "活动品牌 id 或网址名（不存在时 404）", {"type": "string", "minLength": 1, "maxLength": 64}),
     _query("edition", "届次 id", _ID),
     _query("area", "区域 id（含下级区域）", _ID),
     _query("venue", "场馆 id", _ID),
-    _query("category", "类别", {"type": "string"}),
+    _query("category", "类别", {"type": "string", "enum": list(CATEGORIES)}),
     _query("q", "关键词（标题、主办单位）", {"type": "string", "maxLength": 100}),
     _query("limit", "每页条数（1–500，默认 100）", {"type": "integer", "minimum": 1, "maximum": 500}),
 ]
@@ -274,6 +276,13 @@ PATHS: dict = {
         }
     },
 }
+
+
+# Every request, whatever its operation, is refused with a 400 when its path or query carries control
+# characters (the app's input guard), so every operation documents a 400.
+for _path_item in PATHS.values():
+    for _operation in _path_item.values():
+        _operation["responses"].setdefault("400", _BAD_REQUEST)
 
 
 def openapi_document() -> dict:

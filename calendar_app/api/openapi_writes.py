@@ -13,6 +13,7 @@ def _json(schema: dict, description: str) -> dict:
 _ERROR = {"$ref": "#/components/schemas/Error"}
 _INVALID = _json({"$ref": "#/components/schemas/Invalid"}, "输入无效（逐字段说明）")
 _REFUSED = {
+    "400": _json(_ERROR, "请求地址或参数含有控制字符等无法处理的内容"),
     "401": _json(_ERROR, "缺少或无效的 API 令牌"),
     "429": _json(_ERROR, "令牌验证失败次数过多，请稍后再试"),
     "403": _json(_ERROR, "不在您的管辖范围内或角色无权操作"),

@@ -20,15 +20,24 @@ from calendar_app.events.queries import after_cursor, occurrences_query
 from calendar_app.extensions import db
 from calendar_app.feeds.urls import ical_url
 from calendar_app.festivals import services as festivals
+from calendar_app.params import Position
 from calendar_app.programs.models import Program
 from calendar_app.venues.models import Venue
 
 bp = Blueprint("api", __name__)
 
 
-@bp.after_request
+@bp.after_app_request
 def cors(response):
-    """Allow the configured mini-program / web origins (CORS_ORIGINS, comma-separated; "*" for any)."""
+    """Allow the configured mini-program / web origins (CORS_ORIGINS, comma-separated; "*" for any).
+
+    Registered app-wide so that every answer under /api/ gets it, including the 404 of an unknown path
+    and the 405 of a wrong method (no API route matched, so no blueprint hook would run). Every such
+    answer depends on the Origin header, allowed or not, so caches must key on it.
+    """
+    if not request.path.startswith("/api/"):
+        return response
+    response.vary.add("Origin")
     origin = request.headers.get("Origin")
     allowed = current_app.config["CORS_ORIGINS"]
     if origin and ("*" in allowed or origin in allowed):
@@ -36,7 +45,6 @@ def cors(response):
         response.headers["Access-Control-Allow-Methods"] = "GET, OPTIONS"
         response.headers["Access-Control-Allow-Headers"] = "Content-Type, If-None-Match"
         response.headers["Access-Control-Max-Age"] = "600"
-        response.headers.add("Vary", "Origin")
     return response
 
 
@@ -89,13 +97,13 @@ def occurrences():
     if not flt.public_only and staff.role != "admin":
         # Drafts and submissions only of the caller's own area; published ones of everywhere.
         query = query.where(or_(Occurrence.is_public.is_(True), Occurrence.area_id.in_(Scope.of(staff).area_ids())))
-    cursor = params.Cursor.from_request()
+    cursor = params.cursor()
     if cursor is not None:
         query = after_cursor(query, cursor.starts_at, cursor.id)
     rows = db.session.scalars(query.limit(limit + 1)).all()
     more = len(rows) > limit
     rows = rows[:limit]
-    next_url = _next_url("api.occurrences", params.Cursor(rows[-1].starts_at, rows[-1].id).encode()) if more else None
+    next_url = _next_url("api.occurrences", Position(rows[-1].starts_at, rows[-1].id).api_token()) if more else None
     items = [occurrence_to_json(o) for o in rows]
     if staff is not None:
         in_scope = Scope.of(staff)

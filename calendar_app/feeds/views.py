@@ -116,7 +116,9 @@ def _respond(document: FeedDocument, *, private: bool) -> Response:
     else:
         headers["Access-Control-Allow-Origin"] = "*"  # public data; lets web calendars fetch it
     if _not_modified(document):
-        return Response(status=304, headers=headers)
+        # Typed like the 200 so that every header decided by response type (Vary, CSP) is the same;
+        # Werkzeug drops Content-Type from a 304 on the wire.
+        return Response(status=304, headers=headers, mimetype="text/calendar")
     return Response(document.body, status=200, mimetype="text/calendar", headers=headers)
 
 

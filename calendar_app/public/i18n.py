@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date
 from urllib.parse import urlencode
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, g, request, url_for
 
 from calendar_app.areas.models import AREA_KIND_LABELS
 from calendar_app.events.models import OCCURRENCE_STATUSES
@@ -285,10 +285,18 @@ def month_title(year: int, month: int) -> str:
 
 
 def switch_url(lang: str) -> str:
-    """This page's URL with `lang` set, keeping the other query parameters."""
+    """This page's URL with `lang` set, keeping the other query parameters.
+
+    The path is built from the matched route, never copied from the request: on a 404 the raw path is
+    the visitor's (`/\\evil.example` would make `/\\evil.example?lang=en`, which browsers read as
+    `//evil.example`). A request that matched no route switches on the home page.
+    """
+    code = "en" if lang == EN else "zh"
+    if request.url_rule is None or request.endpoint is None:
+        return url_for("public.home", lang=code)
     args = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"]
-    args.append(("lang", "en" if lang == EN else "zh"))
-    return f"{request.path}?{urlencode(args)}"
+    args.append(("lang", code))
+    return f"{url_for(request.endpoint, **(request.view_args or {}))}?{urlencode(args)}"
 
 
 def init_app(app: Flask) -> None:
@@ -301,14 +309,17 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def _remember_language(response: Response) -> Response:
+        if response.mimetype != "text/html":
+            # Feeds, JSON and images have no language, and a shared cache may store them: a cookie
+            # there would be handed to everyone who gets the cached copy.
+            return response
         chosen = LANG_PARAMS.get(request.args.get("lang", ""))
         if chosen and request.cookies.get(LANG_COOKIE) != ("en" if chosen == EN else "zh"):
             response.set_cookie(LANG_COOKIE, "en" if chosen == EN else "zh", max_age=365 * 24 * 3600,
                                 samesite="Lax", httponly=True, secure=request.is_secure)
-        if response.mimetype == "text/html":
-            # Same URL, different language by cookie: caches must key on it.
-            response.vary.add("Cookie")
-            response.headers.setdefault("Content-Language", g.get("lang", ZH))
+        # Same URL, different language by cookie: caches must key on it.
+        response.vary.add("Cookie")
+        response.headers.setdefault("Content-Language", g.get("lang", ZH))
         return response
 
     app.jinja_env.globals.update(

@@ -12,11 +12,11 @@ from datetime import date
 from flask import request
 
 from calendar_app.db import ValidationError
-from calendar_app.festivals.lunar import MAX_DATE, MIN_DATE
+from calendar_app.params import InvalidParameter, Position, QueryArgs
 from calendar_app.programs.models import CATEGORIES
 from calendar_app.public import queries
 from calendar_app.public.i18n import category_label, gettext
-from calendar_app.public.queries import Cursor, FilterOptions, Filters
+from calendar_app.public.queries import FilterOptions, Filters
 from calendar_app.public.windows import DEFAULT_WHEN, WHENS
 
 #: Query parameters of the filter form, in form order (links that keep the filters copy these).
@@ -24,65 +24,34 @@ FILTER_PARAMS = ("area", "program", "category", "venue", "free", "q")
 MAX_KEYWORD = 50
 
 
-def _invalid(name: str) -> ValidationError:
-    return ValidationError(gettext("参数有误：{name}", name=name), name)
+def _translated(exc: InvalidParameter) -> ValidationError:
+    # A page shows one short message in the reader's language; the API's detailed text is for developers.
+    return ValidationError(gettext("参数有误：{name}", name=exc.field), exc.field)
 
 
-def _is_number(raw: str) -> bool:
-    # str.isdigit() alone accepts "²" and other digits int() refuses.
-    return raw.isascii() and raw.isdigit()
+def args() -> QueryArgs:
+    """This request's query string in the pages' style: blank fields are absent, errors translated."""
+    return QueryArgs(request.args, forms=True, restyle=_translated)
 
 
 def int_arg(name: str) -> int | None:
-    raw = request.args.get(name, "").strip()
-    if not raw:
-        return None
-    if not _is_number(raw) or not 0 < int(raw) < 2**31:
-        raise _invalid(name)
-    return int(raw)
+    return args().id(name)
 
 
 def date_arg(name: str) -> date | None:
-    raw = request.args.get(name, "").strip()
-    if not raw:
-        return None
-    try:
-        value = date.fromisoformat(raw)
-    except ValueError:
-        raise _invalid(name) from None
-    if not MIN_DATE <= value <= MAX_DATE:  # the lunar and holiday tables cover 1901-2099
-        raise _invalid(name)
-    return value
+    return args().date(name)
 
 
 def month_arg(name: str = "ym") -> tuple[int, int] | None:
-    raw = request.args.get(name, "").strip()
-    if not raw:
-        return None
-    year, _, month = raw.partition("-")
-    if not (_is_number(year) and _is_number(month) and MIN_DATE.year <= int(year) <= MAX_DATE.year
-            and 1 <= int(month) <= 12):
-        raise _invalid(name)
-    return int(year), int(month)
+    return args().month(name)
 
 
 def when_arg() -> str:
-    when = request.args.get("when", "").strip()
-    if not when:
-        return DEFAULT_WHEN
-    if when not in WHENS:
-        raise _invalid("when")
-    return when
+    return args().choice("when", WHENS) or DEFAULT_WHEN
 
 
-def cursor_arg() -> Cursor | None:
-    raw = request.args.get("after", "").strip()
-    if not raw:
-        return None
-    try:
-        return Cursor.parse(raw)
-    except (ValueError, OverflowError, OSError):
-        raise _invalid("after") from None
+def cursor_arg() -> Position | None:
+    return args().page_cursor("after")
 
 
 @dataclass(frozen=True)
@@ -113,11 +82,10 @@ class FilterForm:
 
 def filter_form() -> FilterForm:
     """Read the filter parameters and load the form's choices: a constant number of queries."""
-    area_id = int_arg("area")
-    venue_id = int_arg("venue")
-    free_raw = request.args.get("free", "").strip()
-    if free_raw not in ("", "1", "0"):
-        raise _invalid("free")
+    query = args()
+    area_id = query.id("area")
+    venue_id = query.id("venue")
+    free_raw = query.choice("free", ("1", "0")) or ""
     keyword = " ".join(request.args.get("q", "").split())[:MAX_KEYWORD] or None
     slug = request.args.get("program", "").strip() or None
     category = request.args.get("category", "").strip() or None

@@ -7,7 +7,7 @@ the per-program/area/venue/edition indexes) and by a row limit.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, and_, case, false, func, or_, select
@@ -19,6 +19,7 @@ from calendar_app.events.models import Event, Occurrence
 from calendar_app.events.queries import narrowing, overlapping
 from calendar_app.events.services import MAX_INSTANCE_LENGTH
 from calendar_app.extensions import db
+from calendar_app.params import Position
 from calendar_app.programs.models import Edition, Program
 from calendar_app.public.windows import midnight
 from calendar_app.venues.models import Venue
@@ -125,40 +126,23 @@ def _with_event_and_venue(query: Select) -> Select:
 
 
 @dataclass(frozen=True)
-class Cursor:
-    """Where the next page of a list starts: after this (starts_at, id)."""
-
-    starts_at: datetime
-    occurrence_id: int
-
-    def token(self) -> str:
-        return f"{int(self.starts_at.timestamp())}-{self.occurrence_id}"
-
-    @classmethod
-    def parse(cls, token: str) -> Cursor:
-        """Raise ValueError when the token is not ours."""
-        seconds, _, occurrence_id = token.partition("-")
-        instant = datetime.fromtimestamp(int(seconds), timezone.utc)
-        return cls(instant, int(occurrence_id))
-
-
-@dataclass(frozen=True)
 class Page:
     occurrences: list[Occurrence]
-    next_cursor: Cursor | None
+    #: Where the next page starts (written into the page's `after` link), None on the last page.
+    next_cursor: Position | None
 
 
-def listing(start: datetime, end: datetime, filters: Filters, *, after: Cursor | None = None,
+def listing(start: datetime, end: datetime, filters: Filters, *, after: Position | None = None,
             limit: int = PAGE_SIZE) -> Page:
     """One page of public occurrences in [start, end) matching `filters`; a single SQL statement."""
     query = _with_event_and_venue(window_query(start, end)).where(*filters.conditions())
     if after is not None:
         query = query.where(or_(Occurrence.starts_at > after.starts_at,
-                                and_(Occurrence.starts_at == after.starts_at, Occurrence.id > after.occurrence_id)))
+                                and_(Occurrence.starts_at == after.starts_at, Occurrence.id > after.id)))
     rows = list(db.session.scalars(query.limit(limit + 1)).unique())
     more = len(rows) > limit
     rows = rows[:limit]
-    cursor = Cursor(rows[-1].starts_at, rows[-1].id) if more and rows else None
+    cursor = Position(rows[-1].starts_at, rows[-1].id) if more and rows else None
     return Page(rows, cursor)
 
 
@@ -199,7 +183,7 @@ def upcoming(condition, now: datetime, limit: int = UPCOMING_LIMIT) -> Page:
         .order_by(Occurrence.starts_at, Occurrence.id)
     )
     rows = list(db.session.scalars(_with_event_and_venue(query).limit(limit + 1)).unique())
-    return Page(rows[:limit], Cursor(rows[limit - 1].starts_at, rows[limit - 1].id) if len(rows) > limit else None)
+    return Page(rows[:limit], Position(rows[limit - 1].starts_at, rows[limit - 1].id) if len(rows) > limit else None)
 
 
 # --- single objects -------------------------------------------------------------------------------

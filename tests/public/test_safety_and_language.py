@@ -138,3 +138,16 @@ def test_every_ui_string_has_an_english_translation():
     ids = _message_ids()
     assert len(ids) > 80
     assert sorted(ids - set(EN_CATALOGUE)) == []
+
+
+@pytest.mark.parametrize("path", ["/%5Cevil.example", "/%5C%5Cevil.example/x", "/no/such/page"])
+def test_language_link_on_a_404_stays_on_this_site(client, world, path):
+    response = client.get(path + "?lang=zh")
+    assert response.status_code == 404
+    href = parse(response.get_data(as_text=True)).find("a", class_="lang-switch").attrs["href"]
+    assert href == "/?lang=en"  # built from the home route, never from the visitor's path
+
+
+def test_language_link_of_a_page_is_built_from_its_route(client, world):
+    tree = parse(html(client.get(f"/areas/{world['town'].id}?lang=zh")))
+    assert tree.find("a", class_="lang-switch").attrs["href"] == f"/areas/{world['town'].id}?lang=en"

@@ -93,3 +93,28 @@ def test_unknown_api_paths_return_json_404_not_html(demo_client, path):
     assert response.status_code == 404
     assert response.is_json
     assert response.json["error"] == "not_found"
+
+
+# The document and the behaviour agree on the cases schemathesis reported as contradictions.
+
+@pytest.mark.parametrize("name", ["start", "end", "limit", "cursor", "area", "venue", "edition", "program",
+                                  "category"])
+def test_a_parameter_given_empty_is_refused_as_its_schema_says(demo_client, name):
+    # None of these schemas (integer, date, enum, minLength 1, pattern {1,200}) admits "": nor does the API.
+    response = demo_client.get(f"/api/v1/occurrences?{name}=")
+    assert response.status_code == 400 and response.json["field"] == name
+
+
+def test_a_program_of_zeros_fits_the_schema_and_names_no_program(demo_client):
+    schema = next(p["schema"] for p in openapi_document()["paths"]["/occurrences"]["get"]["parameters"]
+                  if p["name"] == "program")
+    zeros = "0" * schema["maxLength"]
+    response = demo_client.get(f"/api/v1/occurrences?program={zeros}")
+    assert response.status_code == 404 and "404" in openapi_document()["paths"]["/occurrences"]["get"]["responses"]
+
+
+def test_control_characters_in_a_path_are_a_documented_400(demo_client):
+    response = demo_client.get("/api/v1/events/%C3%8F%10%15")
+    assert response.status_code == 400 and response.is_json
+    operations = [op for item in openapi_document()["paths"].values() for op in item.values()]
+    assert operations and all("400" in op["responses"] for op in operations)

@@ -7,13 +7,23 @@ from calendar_app.db import utcnow
 from tests import factories as f
 
 
-def test_healthz_reports_the_database_state(client):
+def test_healthz_tells_anyone_only_whether_it_is_up(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    body = response.json
-    assert body["status"] == "ok"
-    assert body["database"]["ok"] is True
-    assert body["database"]["revision"]
+    assert response.json == {"status": "ok"}  # no dialect, revision or latency for strangers
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_healthz_details_need_the_token(app, client):
+    app.config["HEALTHZ_TOKEN"] = "probe-token-for-tests"
+    try:
+        wrong = client.get("/healthz", headers={"Authorization": "Bearer guess"})
+        right = client.get("/healthz", headers={"Authorization": "Bearer probe-token-for-tests"})
+    finally:
+        app.config["HEALTHZ_TOKEN"] = None
+    assert wrong.json == {"status": "ok"}
+    assert right.json["database"]["ok"] is True and right.json["database"]["revision"]
+    assert right.json["database"]["dialect"] in ("sqlite", "postgresql")
 
 
 def test_home_page_lists_upcoming_published_occurrences_in_chinese(client, db):

@@ -1,0 +1,1 @@
+"""The database's record of the periodic jobs' runs: what lets a restarted scheduler know what it missed."""

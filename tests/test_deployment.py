@@ -1,0 +1,33 @@
+"""The production web settings the README documents: gunicorn on loopback behind nginx, with workers
+that a few slow clients cannot tie up."""
+from __future__ import annotations
+
+import re
+import runpy
+
+from calendar_app import ROOT
+
+
+def _gunicorn_settings() -> dict:
+    return runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+
+
+def test_gunicorn_listens_on_loopback_only(monkeypatch):
+    monkeypatch.delenv("GUNICORN_BIND", raising=False)
+    assert _gunicorn_settings()["bind"].startswith("127.0.0.1:")
+
+
+def test_gunicorn_workers_are_threaded_and_accept_no_more_than_they_can_serve():
+    settings = _gunicorn_settings()
+    # A sync worker waits on one slow client at a time and is killed at the timeout; a threaded worker
+    # that stops accepting when its threads are busy leaves new connections to the others.
+    assert settings["worker_class"] == "gthread" and settings["threads"] > 1
+    assert settings["worker_connections"] <= settings["threads"]
+
+
+def test_readme_production_section_binds_to_loopback_and_requires_the_proxy():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    production = readme.split("## Production setup", 1)[1].split("\n## ", 1)[0]
+    assert "0.0.0.0" not in production
+    assert "gunicorn.conf.py" in production and "proxy_pass http://127.0.0.1:8000" in production
+    assert re.search(r"proxy_request_buffering on", production)
