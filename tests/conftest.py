@@ -121,3 +121,12 @@ def demo(app):
 @pytest.fixture
 def demo_client(app, demo):
     return app.test_client()
+
+
+@pytest.fixture
+def csrf_on(app):
+    """CSRF checks on, as in every real deployment (the testing config turns them off for brevity)."""
+    previous = app.config.get("WTF_CSRF_ENABLED")
+    app.config["WTF_CSRF_ENABLED"] = True
+    yield
+    app.config["WTF_CSRF_ENABLED"] = previous

@@ -11,14 +11,6 @@ from calendar_app.accounts.models import User
 from tests.workflow.conftest import PASSWORD
 
 
-@pytest.fixture
-def csrf_on(app):
-    previous = app.config.get("WTF_CSRF_ENABLED")
-    app.config["WTF_CSRF_ENABLED"] = True
-    yield
-    app.config["WTF_CSRF_ENABLED"] = previous
-
-
 def _login(client, username="jinshan_coord", password=PASSWORD, **kwargs):
     return client.post("/login", data={"username": username, "password": password}, **kwargs)
 

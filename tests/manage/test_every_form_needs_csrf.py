@@ -24,14 +24,6 @@ def _post_rules(app) -> list[str]:
     return sorted(set(paths))
 
 
-@pytest.fixture
-def csrf_on(app):
-    previous = app.config.get("WTF_CSRF_ENABLED")
-    app.config["WTF_CSRF_ENABLED"] = True
-    yield
-    app.config["WTF_CSRF_ENABLED"] = previous
-
-
 def _counts(db) -> tuple:
     db.session.rollback()
     return tuple(db.session.scalar(select(func.count()).select_from(m)) for m in (Event, Occurrence, AuditLog))
