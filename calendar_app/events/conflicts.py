@@ -132,6 +132,8 @@ def find_clashes(candidates: list[Occurrence], venues: dict[int, Venue]) -> list
                 .where(Occurrence.venue_id == venue_id, Occurrence.holds_venue.is_(True),
                        Occurrence.starts_at >= low, Occurrence.starts_at < high)
                 .order_by(Occurrence.starts_at)
+                # Another town's booking holds a shared venue too, beyond the booking user's scope.
+                .execution_options(unscoped=True)
             ).all()
         held = [r for r in rows if r.id not in own_ids]
         venue_name = venues[venue_id].name
@@ -178,6 +180,7 @@ def _clashes_for_keys(keys, event: Event) -> list[Clash]:
             .where(Occurrence.venue_id == venue_id, Occurrence.holds_venue.is_(True),
                    Occurrence.starts_at >= start - HOLD_REACH, Occurrence.starts_at < until,
                    Occurrence.blocks_until > start)
+            .execution_options(unscoped=True)
         ).all()
         clashes += [Clash(r.id, r.event_id, r.title, r.starts_at, r.ends_at, venue_id, venue.name, start) for r in rows]
         if len(clashes) >= _MAX_LISTED:
