@@ -98,7 +98,10 @@ def _event_form(event: Event | None):
     actor = g.actor
     form = EventForm()
     following_choices = _upcoming(event, limit=60) if event is not None and event.is_series else []
-    form.choose(editions=workflow.editions_for(actor), venues=workflow.venues_for(actor),
+    # Editions that are over are not offered for new dates (the edited event keeps its own).
+    editions = [e for e in workflow.editions_for(actor)
+                if e.ends_on >= clock.today() or (event is not None and e.id == event.edition_id)]
+    form.choose(editions=editions, venues=workflow.venues_for(actor),
                 areas=workflow.areas_for(actor), event=event, occurrences=following_choices, staff=actor.is_staff)
     if request.method == "GET":
         if event is not None:

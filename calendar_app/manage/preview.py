@@ -46,6 +46,9 @@ class Preview:
     clash_count: int
     warnings: list[str]
     horizon: date
+    #: Without an end: the system keeps adding dates (the daily job extends the horizon).
+    open_ended: bool
+    last: date | None
     all_day: bool
     venue: Venue | None
 
@@ -98,9 +101,12 @@ def build(data: EventData, *, event_id: int | None = None, shown: int = SHOWN) -
         for row in rows:
             row.day = facts.get(row.date)
     dates = sorted({i.start_utc.astimezone(tz).date() for i in instances})
+    lunar = recurrence.parse_lunar_rule(clean.lunar_rule) if clean.lunar_rule else None
+    open_ended = bool(clean.rrule and "UNTIL=" not in clean.rrule and "COUNT=" not in clean.rrule) or \
+        bool(lunar and lunar.until is None and lunar.count is None)
     return Preview(rows=rows, total=len(instances), clash_count=len({c.wanted_start for c in clashes}),
                    warnings=warnings + hints_for_dates(dates), horizon=horizon.astimezone(tz).date(),
-                   all_day=clean.is_all_day, venue=venue)
+                   open_ended=open_ended, last=dates[-1] if dates else None, all_day=clean.is_all_day, venue=venue)
 
 
 def _clashes(instances, title: str, venue: Venue, event_id: int | None) -> list[conflicts.Clash]:
