@@ -266,6 +266,10 @@ def sync_occurrences(event: Event, *, now: datetime | None = None, since: dateti
             pass  # an occurrence that was held stays in the record even if the rule no longer yields it
         else:
             db.session.delete(occ)
+    if orphans:
+        # Free the slots of removed instances before the new ones are checked and inserted: a time change
+        # would otherwise clash with the series' own old instances (the database checks on insert).
+        db.session.flush()
 
     kept: list[Occurrence] = []
     for key, inst in wanted.items():
