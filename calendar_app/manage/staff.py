@@ -800,6 +800,13 @@ def _audit_names(entries: list[AuditLog], users: list[User]) -> dict:
         if wanted.get(kind):
             for id_, text in db.session.execute(select(model.id, label).where(model.id.in_(wanted[kind]))):
                 names[(kind, id_)] = text
+    if wanted.get("occurrence"):
+        rows = db.session.execute(select(Occurrence.id, Event.title, Occurrence.starts_at)
+                                  .join(Event, Event.id == Occurrence.event_id)
+                                  .where(Occurrence.id.in_(wanted["occurrence"])))
+        zone = clock.local_zone()
+        for id_, title, starts_at in rows:
+            names[("occurrence", id_)] = f"{title} {starts_at.astimezone(zone):%m-%d %H:%M}"
     return names
 
 

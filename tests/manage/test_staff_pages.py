@@ -522,13 +522,13 @@ def test_an_api_token_and_a_private_feed_are_shown_once_and_can_be_revoked(sign_
     issued = staff.post(f"/manage/users/{coord.id}/api-token", data={"name": "游在临淄小程序", "expires_in_days": "90"})
     assert issued.status_code == 200 and issued.headers["Cache-Control"] == "no-store"
     page = _text(issued)
-    secret = re.search(r'value="(cal_[^"]+)"', page).group(1)
+    secret = re.search(r'<code id="secret-value">(cal_[^<]+)</code>', page).group(1)
     assert "离开本页后无法再次查看" in page
     assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {secret}"}).json["username"] == "jinshan_coord"
     assert secret not in _text(staff.get(f"/manage/users/{coord.id}"))  # listed by prefix only, never again in full
 
     feed = _text(staff.post(f"/manage/users/{coord.id}/feed"))
-    feed_url = re.search(r'value="(http[^"]+/private/[^"]+\.ics)"', feed).group(1)
+    feed_url = re.search(r'<code id="secret-value">(http[^<]+/private/[^<]+\.ics)</code>', feed).group(1)
     path = urlsplit(feed_url).path
     assert client.get(path).status_code == 200
 
