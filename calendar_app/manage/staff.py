@@ -34,8 +34,8 @@ from calendar_app.events.venue_holds import VenueRuleConflict, rehold_future_boo
 from calendar_app.extensions import db
 from calendar_app.feeds import services as feeds
 from calendar_app.manage import bp
-from calendar_app.manage.staff_forms import (ApiTokenForm, AuditFilterForm, ConfirmForm, EditionForm,
-                                             PasswordResetForm, ProgramForm, PublishForm, QuotasForm, ReturnForm,
+from calendar_app.manage.staff_forms import (ApiTokenForm, AuditFilterForm, EditionForm, PasswordResetForm,
+                                             ProgramForm, QuotasForm, ReturnForm,
                                              UserCreateForm, UserEditForm, UserFilterForm, VenueFilterForm,
                                              VenueForm)
 from calendar_app.programs import services as programs
@@ -100,10 +100,11 @@ def _render_queue(failed: ReturnForm | None = None, failed_id: int | None = None
             .where(Occurrence.event_id.in_([e.id for e in events]), Occurrence.status != "cancelled")
             .group_by(Occurrence.event_id))
         stats = {event_id: (count, first, shared) for event_id, count, first, shared in rows}
-    forms = {e.id: (failed if e.id == failed_id and failed is not None else ReturnForm(prefix=f"r{e.id}", formdata=None))
-             for e in events}
+    forms = {e.id: ReturnForm(prefix=f"r{e.id}", formdata=None) for e in events}
+    if failed is not None and failed_id in forms:
+        forms[failed_id] = failed
     return render_template("manage/staff/review.html", events=events, stats=stats, return_forms=forms,
-                           publish_form=PublishForm(), failed_id=failed_id, more=more,
+                           failed_id=failed_id, more=more,
                            limit=QUEUE_LIMIT), status
 
 
@@ -118,7 +119,7 @@ def _submitted_or_404(event_id: int) -> Event:
 @staff_only
 def review_publish(event_id: int):
     event = _submitted_or_404(event_id)
-    # No fields: CSRFProtect has checked the form's token before any view runs (a 400 without it).
+    # A button only: CSRFProtect checked the form's token before any view runs (a 400 without it).
     try:
         workflow.publish(g.actor, event)
     except ValidationError as exc:
@@ -534,7 +535,8 @@ def users_list():
     query = (select(User).options(selectinload(User.area)).join(Area, Area.id == User.area_id)
              .order_by(Area.path, User.role, User.username))
     if q:
-        query = query.where(or_(User.username.contains(q, autoescape=True), User.display_name.contains(q, autoescape=True)))
+        query = query.where(or_(User.username.contains(q, autoescape=True),
+                                User.display_name.contains(q, autoescape=True)))
     if role in ROLES:
         query = query.where(User.role == role)
     users = list(db.session.scalars(query))
@@ -574,7 +576,7 @@ def _render_user(user: User, *, profile=None, password=None, token_form=None, st
                                      .order_by(ApiToken.created_at.desc()).limit(20)))
     return render_template("manage/staff/user_edit.html", user=user, profile=profile,
                            password=password or PasswordResetForm(formdata=None),
-                           token_form=token_form or ApiTokenForm(formdata=None), confirm=ConfirmForm(),
+                           token_form=token_form or ApiTokenForm(formdata=None),
                            tokens=tokens, now=clock.now(), is_self=user.id == g.actor.id), status
 
 

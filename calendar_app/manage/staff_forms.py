@@ -51,10 +51,6 @@ class CheckboxListField(SelectMultipleField):
 
 # --- review queue --------------------------------------------------------------------------------------------
 
-class PublishForm(StaffForm):
-    """Only the CSRF token: the button is the whole form."""
-
-
 class ReturnForm(StaffForm):
     comment = TextAreaField("退回意见", validators=[DataRequired("请填写退回意见，协调员会在工作台看到"),
                                                 Length(max=1000, message="退回意见最多 1000 个字")],
@@ -263,10 +259,6 @@ class ApiTokenForm(StaffForm):
     expires_in_days = IntegerField("有效期（天）", default=365,
                                    validators=[Optional(), NumberRange(1, 3660, "有效期须在 1 到 3660 天之间")],
                                    description="留空表示长期有效（不建议）", render_kw={"inputmode": "numeric"})
-
-
-class ConfirmForm(StaffForm):
-    """A button that changes something (revoke a token, revoke a feed): the CSRF token is the form."""
 
 
 # --- audit log -----------------------------------------------------------------------------------------------

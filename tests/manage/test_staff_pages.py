@@ -382,7 +382,8 @@ def test_a_new_street_venue_is_shared_by_default_and_a_theatre_exclusive(sign_in
 
 def test_a_changeover_outside_0_to_1440_minutes_is_refused_next_to_the_field(sign_in, db, world):
     venue = world.venues["theatre"]
-    response = sign_in("staff").post(f"/manage/venues/{venue.id}/edit", data=_venue_form(venue, changeover_minutes="2000"))
+    response = sign_in("staff").post(f"/manage/venues/{venue.id}/edit",
+                                     data=_venue_form(venue, changeover_minutes="2000"))
     assert response.status_code == 422
     assert _field_error(_text(response), "changeover_minutes") == "换场时间须在 0 到 1440 分钟之间"
     assert _fresh(db, Venue, venue.id).changeover_minutes == 30
@@ -457,7 +458,8 @@ def test_creating_a_user_with_a_weak_password_shows_the_policy_message_next_to_t
 
 def test_a_staff_member_cannot_create_or_promote_an_admin_nor_place_a_user_outside_the_district(sign_in, db, world):
     staff = sign_in("staff")
-    assert staff.post("/manage/users/new", data=_new_user(role="admin", area=world.areas["linzi"].id)).status_code == 403
+    as_admin = _new_user(role="admin", area=world.areas["linzi"].id)
+    assert staff.post("/manage/users/new", data=as_admin).status_code == 403
     assert staff.post("/manage/users/new",
                       data=_new_user(role="staff", area=world.areas["yueyang"].id)).status_code in (403, 422)
     coord = world.users["coord"]
@@ -510,9 +512,10 @@ def test_resetting_a_password_applies_the_policy_and_ends_old_sessions(sign_in, 
     assert weak.status_code == 422 and "密码至少 12 个字符" in _field_error(_text(weak), "password")
     coordinator = sign_in("coord")
     assert coordinator.get("/manage/").status_code == 200
-    ok = staff.post(f"/manage/users/{coord.id}/password", data={"password": "金山镇协调员的新密码足够长了", "confirm": "金山镇协调员的新密码足够长了"})
+    new_password = "金山镇协调员的新密码足够长了"
+    ok = staff.post(f"/manage/users/{coord.id}/password", data={"password": new_password, "confirm": new_password})
     assert ok.status_code == 302
-    assert _fresh(db, User, coord.id).check_password("金山镇协调员的新密码足够长了")
+    assert _fresh(db, User, coord.id).check_password(new_password)
     assert coordinator.get("/manage/").status_code == 302  # signed out: the session version moved on
 
 
