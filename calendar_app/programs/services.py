@@ -7,6 +7,7 @@ from datetime import date
 from sqlalchemy import select
 
 from calendar_app.areas.services import get_area
+from calendar_app.audit.services import record
 from calendar_app.db import ValidationError
 from calendar_app.extensions import db
 from calendar_app.programs.models import CATEGORIES, Assignment, Edition, Program
@@ -126,4 +127,111 @@ def create_assignment(
     )
     db.session.add(assignment)
     db.session.flush()
+    return assignment
+
+
+# --- updates (the staff pages) -------------------------------------------------------------------------
+
+
+def _jsonable(value):
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def _apply_changes(obj, values: dict) -> dict:
+    """Set each attribute that differs; return {field: [old, new]} for the audit log."""
+    changes = {}
+    for name, value in values.items():
+        old = getattr(obj, name)
+        if old != value:
+            changes[name] = [_jsonable(old), _jsonable(value)]
+            setattr(obj, name, value)
+    return changes
+
+
+def update_program(
+    program: Program, *, slug: str, name: str, category: str, colour: str, description: str | None = None,
+    area_id: int | None = None, user_id: int | None = None,
+) -> Program:
+    """Change a program's slug, name, category, colour, description (and area); audited."""
+    if not isinstance(slug, str) or not _SLUG.match(slug):
+        raise ValidationError("网址名只能包含小写字母、数字和连字符", "slug")
+    if slug != program.slug and db.session.scalar(select(Program.id).where(Program.slug == slug)) is not None:
+        raise ValidationError(f"网址名已被使用：{slug}", "slug")
+    if category not in CATEGORIES:
+        raise ValidationError(f"未知的类别：{category}", "category")
+    values = {
+        "slug": slug,
+        "name": clean_text(name, field="name", label="品牌名称", max_length=100, required=True),
+        "description": clean_text(description, field="description", label="简介", max_length=5000, multiline=True),
+        "category": category,
+        "colour": _colour(colour, "colour"),
+    }
+    if area_id is not None:
+        values["area_id"] = get_area(area_id, field="area").id
+    changes = _apply_changes(program, values)
+    db.session.flush()
+    if changes:
+        record("program.update", "program", program.id, user_id=user_id, changes=changes)
+    return program
+
+
+def update_edition(
+    edition: Edition, *, name: str, starts_on: date, ends_on: date, theme: str | None = None,
+    theme_colour: str | None = None, target_events: int | None = None, target_attendance: int | None = None,
+    user_id: int | None = None,
+) -> Edition:
+    """Change an edition's name, dates, theme and targets (场次, 人次); audited."""
+    if not isinstance(starts_on, date) or not isinstance(ends_on, date):
+        raise ValidationError("届次的起止日期必须是日期", "starts_on")
+    for value, field in ((starts_on, "starts_on"), (ends_on, "ends_on")):
+        if not MIN_DATE <= value <= MAX_DATE:
+            raise ValidationError(f"日期超出支持范围（1901–2099 年）：{value}", field)
+    if ends_on < starts_on:
+        raise ValidationError(f"结束日期 {ends_on} 早于开始日期 {starts_on}", "ends_on")
+    name = clean_text(name, field="name", label="届次名称", max_length=100, required=True)
+    if name != edition.name and db.session.scalar(
+            select(Edition.id).where(Edition.program_id == edition.program_id, Edition.name == name)):
+        raise ValidationError(f"「{edition.program.name}」已有名为「{name}」的届次", "name")
+    changes = _apply_changes(edition, {
+        "name": name, "starts_on": starts_on, "ends_on": ends_on,
+        "theme": clean_text(theme, field="theme", label="主题", max_length=100),
+        "theme_colour": _colour(theme_colour, "theme_colour"),
+        "target_events": _non_negative(target_events, "target_events", "目标场次"),
+        "target_attendance": _non_negative(target_attendance, "target_attendance", "目标人次"),
+    })
+    db.session.flush()
+    if changes:
+        record("edition.update", "edition", edition.id, user_id=user_id, changes=changes)
+    return edition
+
+
+def update_assignment(
+    assignment: Assignment, *, target_events: int, target_attendance: int | None = None, due_on: date | None = None,
+    coordinator_ids: list[int] | None = None, user_id: int | None = None,
+) -> Assignment:
+    """Change a town's quota: targets, due date and the coordinators responsible (of that town); audited."""
+    from calendar_app.accounts.models import User  # imported late, as in create_assignment
+    if target_events is None:
+        raise ValidationError("请填写目标场次（不需要任务时填 0）", "target_events")
+    if due_on is not None and not MIN_DATE <= due_on <= MAX_DATE:
+        raise ValidationError(f"日期超出支持范围（1901–2099 年）：{due_on}", "due_on")
+    coordinators = []
+    for coordinator_id in coordinator_ids or []:
+        user = db.session.get(User, coordinator_id)
+        if user is None or user.role != "coordinator" or user.area_id != assignment.area_id:
+            raise ValidationError(f"只能指定「{assignment.area.name}」的协调员", "coordinator_ids")
+        coordinators.append(user)
+    changes = _apply_changes(assignment, {
+        "target_events": _non_negative(target_events, "target_events", "目标场次"),
+        "target_attendance": _non_negative(target_attendance, "target_attendance", "目标人次"),
+        "due_on": due_on,
+    })
+    old_ids = [u.id for u in assignment.coordinators]
+    new_ids = [u.id for u in coordinators]
+    if sorted(old_ids) != sorted(new_ids):
+        changes["coordinator_ids"] = [sorted(old_ids), sorted(new_ids)]
+        assignment.coordinators = coordinators
+    db.session.flush()
+    if changes:
+        record("assignment.update", "assignment", assignment.id, user_id=user_id, changes=changes)
     return assignment
