@@ -91,6 +91,8 @@ class Config:
         self.PASSWORD_MIN_CLASSES = _env_int("PASSWORD_MIN_CLASSES", 0)
         #: Send Strict-Transport-Security (production, behind TLS).
         self.HSTS = False
+        #: Let .ics imports fetch URLs on loopback/private addresses (tests only: it opens an SSRF hole).
+        self.ICS_IMPORT_ALLOW_PRIVATE = False
 
 
 class DevelopmentConfig(Config):
@@ -114,6 +116,7 @@ class TestingConfig(Config):
         self.SECRET_KEY = "test-secret-key"
         self.WTF_CSRF_ENABLED = False
         self.SCHEDULER_IN_PROCESS = False
+        self.ICS_IMPORT_ALLOW_PRIVATE = True
 
 
 class ProductionConfig(Config):
