@@ -266,6 +266,10 @@ def sync_occurrences(event: Event, *, now: datetime | None = None, since: dateti
             pass  # an occurrence that was held stays in the record even if the rule no longer yields it
         else:
             db.session.delete(occ)
+    if orphans:
+        # Free the old slots before the new instances are checked and inserted: a series moved by less
+        # than its length (19:00 -> 19:30) must not clash with itself, in the check or in the database.
+        db.session.flush()
 
     kept: list[Occurrence] = []
     for key, inst in wanted.items():
