@@ -12,6 +12,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, DateField, SelectField, StringField
 from wtforms.validators import Length, Optional
+from wtforms.validators import ValidationError as FieldError
 
 from calendar_app import clock
 from calendar_app.db import ValidationError
@@ -27,16 +28,41 @@ from calendar_app.manage import bp
 _SHOWN_ERRORS = 200
 
 
+class ChoiceField(SelectField):
+    """A select whose refusals speak Chinese (WTForms' defaults are English)."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None
+            raise ValueError("请从列表中选择") from None
+
+    def pre_validate(self, form):
+        if self.validate_choice and self.data not in {value for value, _label in self.choices or ()}:
+            raise FieldError("请从列表中选择（只能选择您有权使用的项）")
+
+
+class DayField(DateField):
+    """YYYY-MM-DD, refused in Chinese."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError("日期应为 YYYY-MM-DD，且须是存在的日期") from None
+
+
 class XlsxImportForm(FlaskForm):
-    edition = SelectField("导入到届次", coerce=int, description="只列出您可以安排活动的届次")
+    edition = ChoiceField("导入到届次", coerce=int, description="只列出您可以安排活动的届次")
     file = FileField("活动表（.xlsx）", validators=[FileRequired("请选择要上传的 .xlsx 文件")],
                      render_kw={"accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"})
     dry_run = BooleanField("只检查不导入")
 
 
 class IcsImportForm(FlaskForm):
-    edition = SelectField("导入到届次", coerce=int)
-    area = SelectField("活动所属镇街或村", coerce=int)
+    edition = ChoiceField("导入到届次", coerce=int)
+    area = ChoiceField("活动所属镇街或村", coerce=int)
     file = FileField("日历文件（.ics）", render_kw={"accept": ".ics,text/calendar"})
     url = StringField("或日历网址", validators=[Optional(), Length(max=2000, message="网址过长")],
                       description="http(s):// 或 webcal:// 开头；再次导入同一日历时按 UID 更新",
@@ -48,9 +74,9 @@ class ExportForm(FlaskForm):
     class Meta:
         csrf = False  # a GET download that changes nothing
 
-    start = DateField("开始日期", validators=[Optional()])
-    end = DateField("结束日期", validators=[Optional()], description="最长 366 天")
-    edition = SelectField("届次", validators=[Optional()])
+    start = DayField("开始日期", validators=[Optional()], format="%Y-%m-%d")
+    end = DayField("结束日期", validators=[Optional()], description="最长 366 天", format="%Y-%m-%d")
+    edition = ChoiceField("届次", validators=[Optional()])
 
 
 def _edition_choices() -> list[tuple[int, str]]:
