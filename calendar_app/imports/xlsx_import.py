@@ -164,7 +164,7 @@ def run_rows(actor: User, rows: list[SheetRow], edition: Edition, *, dry_run: bo
     whole = db.session.begin_nested()
     try:
         for row in rows:
-            payload = payload_for(row, edition, lookups) if not row.errors else None
+            payload = payload_for(row, edition, lookups)  # adds the place errors to the cell errors
             if payload is None:
                 result.errors += row.errors
                 continue
