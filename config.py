@@ -98,6 +98,8 @@ class Config:
         #: Proxies in front of the app that set X-Forwarded-For/-Proto (production: nginx, so 1). With 0,
         #: the peer address is the client: behind a proxy every client would share one rate limit.
         self.PROXY_HOPS = _env_int("PROXY_HOPS", 0)
+        #: Let .ics imports fetch URLs on loopback/private addresses (tests only: it opens an SSRF hole).
+        self.ICS_IMPORT_ALLOW_PRIVATE = False
 
 
 class DevelopmentConfig(Config):
@@ -121,6 +123,7 @@ class TestingConfig(Config):
         self.SECRET_KEY = "test-secret-key"
         self.WTF_CSRF_ENABLED = False
         self.SCHEDULER_IN_PROCESS = False
+        self.ICS_IMPORT_ALLOW_PRIVATE = True
 
 
 #: Least estimated entropy of a production SECRET_KEY, in bits. Measured over 100,000 keys each:

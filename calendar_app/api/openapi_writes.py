@@ -150,3 +150,8 @@ PATHS: dict = {
 
 SECURITY_SCHEMES = {"bearer": {"type": "http", "scheme": "bearer",
                                "description": "`flask users token USERNAME` 签发的 API 令牌"}}
+
+from calendar_app.api import openapi_imports as _imports  # noqa: E402  (spreadsheets and calendars)
+
+PATHS.update(_imports.PATHS)
+SCHEMAS.update(_imports.SCHEMAS)

@@ -146,3 +146,6 @@ def assignments():
         query = query.where(Assignment.area_id == g.actor.area_id)
     rows = workflow.quota_progress(list(db.session.scalars(query)))
     return jsonify({"items": [p.to_json() for p in rows]})
+
+
+from calendar_app.api import imports  # noqa: E402,F401  (import/export routes register on the same blueprint)

@@ -26,6 +26,7 @@ class Event(TimestampMixin, db.Model):
         CheckConstraint("capacity IS NULL OR capacity >= 0", name="capacity_non_negative"),
         CheckConstraint("sequence >= 0", name="sequence_non_negative"),
         Index("ix_events_status_area", "status", "area_id"),
+        Index("ix_events_edition_external_uid", "edition_id", "external_uid", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -75,6 +76,9 @@ class Event(TimestampMixin, db.Model):
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    #: UID of the VEVENT this event was imported from (an external calendar); a re-import into the
+    #: same edition updates the event instead of adding it again.
+    external_uid: Mapped[str | None] = mapped_column(String(255))
 
     program: Mapped[Program | None] = relationship()
     edition: Mapped[Edition | None] = relationship()

@@ -267,8 +267,8 @@ def sync_occurrences(event: Event, *, now: datetime | None = None, since: dateti
         else:
             db.session.delete(occ)
     if orphans:
-        # Free the slots of removed instances before the new ones are checked and inserted: a time change
-        # would otherwise clash with the series' own old instances (the database checks on insert).
+        # Free the old slots before the new instances are checked and inserted: a series moved by less
+        # than its length (19:00 -> 19:30) must not clash with itself, in the check or in the database.
         db.session.flush()
 
     kept: list[Occurrence] = []
