@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from calendar_app.feeds import ical
 from calendar_app.feeds.vtimezone import vtimezone
+from tests.hypothesis_budget import examples
 
 STAMP = datetime(2026, 11, 21, 2, tzinfo=timezone.utc)
 
@@ -34,7 +35,7 @@ def _expected_text(value: str) -> str:
     return "".join(c for c in value if c == "\n" or not (ord(c) < 32 or 0x7F <= ord(c) <= 0x9F or c in "\u2028\u2029"))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.text(alphabet=st.characters(codec="utf-8"), max_size=300))
 def test_any_text_reads_back_unchanged_and_cannot_break_the_line_structure(text):
     body = _calendar(_series(summary=text or "x", description=text, location=text, categories=(text or "x",)),
@@ -53,6 +54,7 @@ def test_any_text_reads_back_unchanged_and_cannot_break_the_line_structure(text)
     assert f"NAME:{name}" in header and f"X-WR-CALNAME:{name}" in header
 
 
+@settings(max_examples=examples(100), deadline=None)
 @given(st.text(alphabet=st.sampled_from("\\;,中a\n"), min_size=1, max_size=200))
 def test_folds_never_separate_a_backslash_from_what_it_escapes(text):
     line = "DESCRIPTION:" + ical.escape_text(text)

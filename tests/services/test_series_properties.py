@@ -20,6 +20,7 @@ from calendar_app.db import ValidationError
 from calendar_app.events.models import Event, Occurrence
 from calendar_app.events.services import EventData, create_event, series_spec
 from tests import factories as f
+from tests.hypothesis_budget import examples
 
 NOW = datetime(2026, 11, 21, 2, 0, tzinfo=timezone.utc)
 DAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
@@ -99,7 +100,7 @@ def _independent(event: Event, rule: str, until: datetime) -> list[tuple[datetim
     return sorted(found)
 
 
-EXAMPLES = 60
+EXAMPLES = examples(60)
 
 
 def test_stored_occurrences_equal_an_independent_expansion(db):

@@ -19,11 +19,12 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from calendar_app.recurrence import RecurrenceError, SeriesSpec, expand, ical_rrule, parse_rrule
+from tests.hypothesis_budget import examples
 
 UTC = timezone.utc
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 SETTINGS = settings(
-    max_examples=150,
+    max_examples=examples(150),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
@@ -212,7 +213,7 @@ def test_expand_matches_recurring_ical_events(generated: tuple[SeriesSpec, str],
     assert _recur(ical_rrule(spec)) == _recur(published)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
 @given(generated=series(), data=st.data())
 def test_expand_is_sorted_overlapping_and_splits_cleanly(generated: tuple[SeriesSpec, str], data) -> None:
     spec, _ = generated
@@ -266,7 +267,7 @@ def test_lunar_python_oracle_reads_the_published_festival_dates() -> None:
         date(2026, 1, 26), date(2027, 1, 15)]
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(
     festival=st.sampled_from(["春节", "元宵节", "端午节", "七夕", "中秋节", "重阳节", "腊八节", "除夕", "清明"]),
     start=st.dates(min_value=date(1950, 1, 1), max_value=date(2090, 12, 31)),
