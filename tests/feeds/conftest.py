@@ -27,11 +27,10 @@ ICALJS_SCRIPT = Path(__file__).with_name("icaljs_expand.mjs")
 
 
 @pytest.fixture(autouse=True)
-def feed_clock(app):
-    """Feeds are rendered for DEMO_NOW, the instant the demo year was loaded for."""
-    app.config["FEEDS_NOW"] = DEMO_NOW
-    yield DEMO_NOW
-    app.config.pop("FEEDS_NOW", None)
+def feed_clock(app, monkeypatch):
+    """Feeds are rendered for DEMO_NOW, the instant the demo year was loaded for (the previous setting is restored)."""
+    monkeypatch.setitem(app.config, "FEEDS_NOW", DEMO_NOW)
+    return DEMO_NOW
 
 
 def window_for(app) -> Window:
