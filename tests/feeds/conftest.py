@@ -75,6 +75,22 @@ def icaljs_available() -> bool:
     return shutil.which("node") is not None and _icaljs_dir() is not None
 
 
+@pytest.fixture(scope="session")
+def icaljs() -> str:
+    """Mozilla's ical.js, installed from tests/feeds/package-lock.json when missing; a run without it fails.
+
+    The cross-check with an independent, non-Python parser is part of the suite, not an optional extra: a
+    developer's run that silently skipped it would pass where CI fails.
+    """
+    if _icaljs_dir() is None and shutil.which("npm"):
+        subprocess.run(["npm", "ci", "--silent", "--no-audit", "--no-fund"], cwd=Path(__file__).parent,
+                       check=False, timeout=300)
+    if not icaljs_available():
+        pytest.fail("ical.js is required: install node and npm, then run `npm ci` in tests/feeds (or set ICALJS_DIR)",
+                    pytrace=False)
+    return _icaljs_dir()
+
+
 def _icaljs_dir() -> str | None:
     """A directory whose node_modules holds ical.js (ICALJS_DIR, or the tests' own folder)."""
     for candidate in (os.environ.get("ICALJS_DIR"), str(Path(__file__).parent)):
