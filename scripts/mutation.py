@@ -38,7 +38,8 @@ GROUPS: dict[str, tuple[list[str], list[str]]] = {
     "params": (
         ["calendar_app/api/params.py", "calendar_app/public/params.py"],
         ["tests/views/test_api.py", "tests/views/test_api_occurrences.py", "tests/views/test_parameter_limits.py",
-         "tests/public/test_windows.py"],
+         "tests/views/test_pages.py", "tests/public/test_windows.py", "tests/public/test_home.py",
+         "tests/public/test_month.py", "tests/public/test_paging.py", "tests/public/test_safety_and_language.py"],
     ),
     "events": (
         ["calendar_app/events/services.py"],
