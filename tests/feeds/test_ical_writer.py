@@ -285,6 +285,8 @@ def test_lines_of_four_byte_characters_fold_within_75_octets(count):
     ("a" * 76, "a" * 75 + "\r\n a"),
     ("a" * 150, "a" * 75 + "\r\n " + "a" * 74 + "\r\n a"),  # continuation lines hold 74 after their space
     ("a" * 74 + "\\n", "a" * 74 + "\r\n \\n"),  # an escape is never split
+    ("a" * 73 + "\\nb", "a" * 73 + "\\n\r\n b"),  # ... and is two characters, not more
+    ("a" * 73 + "\\\\b", "a" * 73 + "\\\\\r\n b"),
 ])
 def test_fold_cuts_at_exactly_75_octets(line, folded):
     assert ical.fold(line) == folded
@@ -320,3 +322,23 @@ def test_unknown_or_malformed_zone_names_are_refused():
     for bad in ("Mars/Olympus", "../etc/passwd", "Asia/Shanghai\r\nBEGIN:VEVENT"):
         with pytest.raises(ValueError):
             vtimezone(bad)
+
+
+def test_a_lone_surrogate_becomes_a_replacement_mark_instead_of_breaking_the_feed():
+    body = _calendar(_series(summary="村\ud800晚", description="\udfff"))
+    (vevent,) = icalendar.Calendar.from_ical(body).walk("VEVENT")
+    assert str(vevent["SUMMARY"]) == "村?晚" and str(vevent["DESCRIPTION"]) == "?"
+
+
+def test_stamps_are_written_in_utc_whatever_the_servers_local_zone(monkeypatch):
+    import time
+
+    monkeypatch.setenv("TZ", "Asia/Shanghai")
+    time.tzset()
+    try:
+        revised = datetime(2026, 11, 21, 10, tzinfo=ZoneInfo("Asia/Shanghai"))
+        text = ical.render_series(replace(_series(), revised_at=revised))
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert "DTSTAMP:20261121T020000Z\r\n" in text and "LAST-MODIFIED:20261121T020000Z\r\n" in text
