@@ -175,6 +175,7 @@ def test_colour_becomes_the_nearest_css_name():
     assert ical.css_colour_name("#16a34a") == "seagreen"
     assert ical.css_colour_name("#000000") == "black" and ical.css_colour_name("#fefefe") == "white"
     assert ical.css_colour_name("#7f7f7f") == "gray"
+    assert ical.css_colour_name("#989898") == "gray"  # 152: nearer gray (128) than silver (192)
 
 
 @pytest.mark.parametrize("colour", ["red", "#b2222", "#b22222 ", "b22222", "#gggggg"])
