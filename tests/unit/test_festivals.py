@@ -290,7 +290,7 @@ def test_official_days_are_sorted_by_date_across_holidays_and_workdays() -> None
 
 @pytest.mark.parametrize("year", [True, False, 2026.0, "2026", None])
 def test_a_year_that_is_not_an_int_is_refused(year) -> None:
-    with pytest.raises(TypeError, match="year must be an int"):
+    with pytest.raises(TypeError, match="^year must be an int$"):
         official_days(year)  # type: ignore[arg-type]
 
 
@@ -352,6 +352,9 @@ def test_lunar_year_of_a_date_changes_on_spring_festival(d, lunar_year) -> None:
 def test_lunar_year_of_a_date_outside_the_range_is_refused(d) -> None:
     with pytest.raises(LunarDateError, match="日期超出支持范围（1901–2099 年）"):
         lunar.lunar_year_of(d)
+    with pytest.raises(LunarDateError, match="日期超出支持范围（1901–2099 年）"):
+        lunar.check_date_range(d)
+    lunar.check_date_range(datetime(2099, 12, 31, 23, 59))  # the last supported day, at any time
 
 
 def test_festivals_in_range_includes_both_ends_and_a_one_day_range() -> None:
@@ -370,8 +373,9 @@ def test_festivals_in_range_at_the_start_of_the_supported_range_skips_years_befo
 
 @pytest.mark.parametrize("year", [True, 2026.0, "2026"])
 def test_a_lunar_year_that_is_not_an_int_is_refused(year) -> None:
-    with pytest.raises(LunarDateError, match=f"农历年份必须是整数，收到：{year}"):
-        festival_date("春节", year)
+    for festival in ("春节", "清明", "除夕"):  # 清明 and 除夕 do not go through lunar_to_solar
+        with pytest.raises(LunarDateError, match=f"农历年份必须是整数，收到：{year}"):
+            festival_date(festival, year)
     with pytest.raises(LunarDateError, match=f"农历年份必须是整数，收到：{year}"):
         lunar_to_solar(year, 1, 1)
 
