@@ -56,6 +56,17 @@ CAUGHT = {"killed", "timeout", "segfault"}
 MISSED = {"survived", "no tests", "suspicious"}
 
 
+_SHOW_SURVIVORS = """
+import sys
+from mutmut.__main__ import find_mutant
+from mutmut.mutation.diff_apply import get_diff_for_mutant
+with open("survivors.txt", "w") as out:
+    for line in sys.stdin.read().splitlines():
+        name, status = line.split(" ", 1)
+        out.write(f"# {name}: {status}\\n{get_diff_for_mutant(name, path=find_mutant(name).path)}\\n\\n")
+"""
+
+
 def _copy_project(dest: Path) -> None:
     if dest.exists():
         shutil.rmtree(dest)
@@ -132,11 +143,10 @@ def run_group(group: str, jobs: int, timeout: int) -> tuple[bool, list[tuple[str
             ok = False
         rows.append((path, caught, len(missed), unchecked))
         survivors += [(n, statuses[n]) for n in sorted(missed)]
-    with open(dest / "survivors.txt", "w") as out:
-        for name, status in survivors:
-            shown = subprocess.run([str(ROOT / ".venv/bin/mutmut"), "show", name], cwd=dest, env=env,
-                                   capture_output=True, text=True)
-            out.write(f"{shown.stdout}\n")
+    # One process writes every survivor's diff (a `mutmut show` per survivor takes seconds each).
+    listing = "\n".join(f"{name} {status}" for name, status in survivors)
+    subprocess.run([str(ROOT / ".venv/bin/python"), "-c", _SHOW_SURVIVORS], cwd=dest, env=env, input=listing,
+                   text=True, check=False)
     print(f"   {group}: {time.monotonic() - started:.0f} s", flush=True)
     return ok, rows
 
