@@ -23,6 +23,30 @@ from tests.world import world  # noqa: F401  (a two-district world with a user o
 account_models._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 
 
+if os.environ.get("MUTATION_RUN"):
+    # scripts/mutation: the same examples for every mutant, so that kill rates are reproducible.
+    from hypothesis import settings as _hypothesis_settings
+
+    _hypothesis_settings.register_profile("mutation", derandomize=True, database=None)
+    _hypothesis_settings.load_profile("mutation")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _cold_caches():
+    """Each test session starts with the application's memo caches (lru_cache) empty.
+
+    A session must compute what it checks: one started in a process that ran tests before (as mutmut
+    does, forking each mutant's run from a process that ran the suite once) would otherwise be served
+    results that earlier code computed.
+    """
+    import functools
+    import gc
+
+    for obj in gc.get_objects():
+        if isinstance(obj, functools._lru_cache_wrapper) and getattr(obj, "__module__", "").startswith("calendar_app"):
+            obj.cache_clear()
+
+
 def _reset_schema(app) -> None:
     """Drop everything and rebuild the schema through the migrations, as production does."""
     from flask_migrate import upgrade

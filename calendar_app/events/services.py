@@ -482,12 +482,14 @@ def edit_occurrence(occurrence: Occurrence, *, starts_at: datetime | None = None
         raise ValidationError("结束时间必须晚于开始时间", "ends_at")
     if new_end - new_start > MAX_INSTANCE_LENGTH:
         raise ValidationError("单次活动最长 31 天", "ends_at")
+    venue = get_venue(venue_id) if venue_id is not None and venue_id != occurrence.venue_id else None
+    if venue is not None and not venue.is_active:
+        raise ValidationError(f"场馆「{venue.name}」已停用", "venue_id")
     if (new_start, new_end) != (occurrence.starts_at, occurrence.ends_at):
         changes["starts_at"] = [occurrence.starts_at.isoformat(), new_start.isoformat()]
         occurrence.holds_venue = False  # the old slot is released; hold_venues claims the new one
         occurrence.starts_at, occurrence.ends_at = new_start, new_end
-    if venue_id is not None and venue_id != occurrence.venue_id:
-        venue = get_venue(venue_id)
+    if venue is not None:
         changes["venue_id"] = [occurrence.venue_id, venue.id]
         occurrence.holds_venue = False
         occurrence.override_venue_id = venue.id if venue.id != event.venue_id else None

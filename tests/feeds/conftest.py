@@ -27,11 +27,10 @@ ICALJS_SCRIPT = Path(__file__).with_name("icaljs_expand.mjs")
 
 
 @pytest.fixture(autouse=True)
-def feed_clock(app):
-    """Feeds are rendered for DEMO_NOW, the instant the demo year was loaded for."""
-    app.config["FEEDS_NOW"] = DEMO_NOW
-    yield DEMO_NOW
-    app.config.pop("FEEDS_NOW", None)
+def feed_clock(app, monkeypatch):
+    """Feeds are rendered for DEMO_NOW, the instant the demo year was loaded for (the previous setting is restored)."""
+    monkeypatch.setitem(app.config, "FEEDS_NOW", DEMO_NOW)
+    return DEMO_NOW
 
 
 def window_for(app) -> Window:
@@ -74,6 +73,22 @@ def stored(db, window: Window, *conditions, public: bool = True) -> set[tuple]:
 
 def icaljs_available() -> bool:
     return shutil.which("node") is not None and _icaljs_dir() is not None
+
+
+@pytest.fixture(scope="session")
+def icaljs() -> str:
+    """Mozilla's ical.js, installed from tests/feeds/package-lock.json when missing; a run without it fails.
+
+    The cross-check with an independent, non-Python parser is part of the suite, not an optional extra: a
+    developer's run that silently skipped it would pass where CI fails.
+    """
+    if _icaljs_dir() is None and shutil.which("npm"):
+        subprocess.run(["npm", "ci", "--silent", "--no-audit", "--no-fund"], cwd=Path(__file__).parent,
+                       check=False, timeout=300)
+    if not icaljs_available():
+        pytest.fail("ical.js is required: install node and npm, then run `npm ci` in tests/feeds (or set ICALJS_DIR)",
+                    pytrace=False)
+    return _icaljs_dir()
 
 
 def _icaljs_dir() -> str | None:

@@ -199,27 +199,47 @@ def test_unpublished_event_feed_answers_404_at_once(db, client, scene):
 def test_a_feed_requested_before_it_was_rendered_is_rendered_once(app, db, scene, monkeypatch):
     db.session.execute(FeedDocument.__table__.delete())
     db.session.commit()
+    requests = 6
     calls = []
-    original = FeedBuilder.render
+    waiting = []  # requests that reached the render lock
+    everyone_waits = threading.Condition()
+    original_render, original_lock = FeedBuilder.render, store.render_lock
 
-    def counting_render(self, spec):
+    class CountingLock:
+        def __init__(self, key):
+            self.lock = original_lock(key)
+
+        def __enter__(self):
+            with everyone_waits:
+                waiting.append(threading.get_ident())
+                everyone_waits.notify_all()
+            return self.lock.__enter__()
+
+        def __exit__(self, *exc):
+            return self.lock.__exit__(*exc)
+
+    def render_once_all_others_wait(self, spec):
         calls.append(spec.key)
-        threading.Event().wait(0.2)  # keep the render slow enough for the requests to overlap
-        return original(self, spec)
+        # Hold the first render until every request is at the lock: the requests provably overlap.
+        with everyone_waits:
+            assert everyone_waits.wait_for(lambda: len(waiting) == requests, timeout=30), len(waiting)
+        return original_render(self, spec)
 
-    monkeypatch.setattr(FeedBuilder, "render", counting_render)
+    monkeypatch.setattr(FeedBuilder, "render", render_once_all_others_wait)
+    monkeypatch.setattr(store, "render_lock", CountingLock)
     results = []
 
     def fetch():
         with app.test_client() as c:
             results.append(c.get("/programs/xiqu.ics"))
 
-    threads = [threading.Thread(target=fetch) for _ in range(6)]
+    threads = [threading.Thread(target=fetch) for _ in range(requests)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    assert [r.status_code for r in results] == [200] * 6
+    assert len(set(waiting)) == requests  # all of them found no feed and queued for the one render
+    assert [r.status_code for r in results] == [200] * requests
     assert len({r.headers["ETag"] for r in results}) == 1
     assert calls == [f"program:{scene['program'].id}"]
     assert db.session.scalar(select(func.count()).select_from(FeedDocument)) == 1
@@ -242,7 +262,19 @@ def test_scheduler_renders_changed_feeds_every_minute_and_everything_hourly(app,
     db.session.expire_all()
     assert _pending(db) == set()
     assert b"STATUS:CANCELLED" in db.session.get(FeedDocument, "all").body
+
+    # A change around the ORM marks nothing; the hourly render, an hour later, still shows it everywhere.
+    db.session.execute(update(Event).where(Event.id == scene["event"].id).values(title="改过的标题")
+                       .execution_options(synchronize_session=False))
+    db.session.commit()
+    keys = set(_documents(db))
+    app.config["FEEDS_NOW"] = DEMO_NOW + timedelta(hours=1)  # the feed_clock fixture restores it
     _job(app, "calendar_app.feeds.jobs.render_all_feeds")()
+    db.session.expire_all()
+    after = _documents(db)
+    assert set(after) == keys
+    assert {rendered_at for _etag, _modified, rendered_at in after.values()} == {DEMO_NOW + timedelta(hours=1)}
+    assert "改过的标题".encode() in db.session.get(FeedDocument, "all").body
 
 
 def test_feed_older_than_the_hourly_render_allows_is_rendered_by_the_request(db, client, scene):

@@ -15,6 +15,7 @@ from calendar_app.events.models import Event
 from calendar_app.feeds.urls import ical_url, subscription_urls
 from calendar_app.programs.models import Edition, Program
 from calendar_app.venues.models import Venue
+from tests.public.helpers import parse as parse_html
 
 
 def _paths(db) -> list[str]:
@@ -123,8 +124,25 @@ def test_category_query_narrows_a_feed_and_is_ignored_where_it_does_not_apply(de
 
 def test_feed_urls_do_not_collide_with_the_pages_of_the_same_things(demo, demo_client):
     program = demo.session.scalar(select(Program).where(Program.slug == "feiyi-saturday"))
-    feed = demo_client.get(links.feed_path("program", program.slug))
-    assert feed.headers["Content-Type"] == "text/calendar; charset=utf-8"
+    event = demo.session.scalar(select(Event).where(Event.uid.startswith("demo-feiyi-saturday")))
+    edition = demo.session.scalar(select(Edition).order_by(Edition.id).limit(1))
+    area = demo.session.scalar(select(Area).where(Area.code == "370305106"))
+    venue = demo.session.scalar(select(Venue).where(Venue.name == "尼山书院"))
+    pairs = {
+        "program": (links.program_path(program.slug), links.feed_path("program", program.slug), program.name),
+        "edition": (links.edition_path(edition.id), links.feed_path("edition", edition.id), edition.name),
+        "area": (links.area_path(area.id), links.feed_path("area", area.id), area.name),
+        "venue": (links.venue_path(venue.id), links.feed_path("venue", venue.id), venue.name),
+        "event": (links.event_path(event.id), links.feed_path("event", event.id), event.title),
+    }
+    for kind, (page_path, feed_path, name) in pairs.items():
+        assert page_path != feed_path, kind
+        page, feed = demo_client.get(page_path), demo_client.get(feed_path)
+        assert (page.status_code, feed.status_code) == (200, 200), kind
+        assert page.headers["Content-Type"] == "text/html; charset=utf-8", kind
+        assert feed.headers["Content-Type"] == "text/calendar; charset=utf-8", kind
+        assert name in parse_html(page.get_data(as_text=True)).find("h1").text(), kind
+        assert feed.data.startswith(b"BEGIN:VCALENDAR\r\n"), kind
 
 
 def test_ical_url_of_every_kind_is_absolute_and_served(app, demo, demo_client):

@@ -6,7 +6,6 @@ of `occurrences` with the same filter: same UID, start and end (UTC) and cancell
 """
 from __future__ import annotations
 
-import os
 
 from datetime import date
 
@@ -19,7 +18,7 @@ from calendar_app.areas.services import descendant_ids_query
 from calendar_app.events.models import Event, Occurrence
 from calendar_app.programs.models import CATEGORIES, Edition, Program
 from calendar_app.venues.models import Venue
-from tests.feeds.conftest import SHANGHAI, expanded, expanded_by_icaljs, icaljs_available, stored, window_for
+from tests.feeds.conftest import SHANGHAI, expanded, expanded_by_icaljs, stored, window_for
 
 
 def _feeds(kind: str):
@@ -86,12 +85,7 @@ def test_demo_feed_includes_series_overrides_lunar_dates_and_cancellations(app, 
 
 
 @pytest.mark.parametrize("kind", ["all", "venue", "area"])
-def test_icaljs_expands_the_same_occurrences_as_the_database(app, demo, demo_client, kind):
-    if not icaljs_available():
-        # scripts/test installs it (npm ci in tests/feeds); under CI its absence is a failure, not a skip.
-        if os.environ.get("CI") == "true":
-            pytest.fail("ical.js is not installed: run npm ci in tests/feeds (node and npm are required)")
-        pytest.skip("ical.js not installed (npm ci in tests/feeds, or set ICALJS_DIR)")
+def test_icaljs_expands_the_same_occurrences_as_the_database(app, demo, demo_client, kind, icaljs):
     window = window_for(app)
     mismatches = {}
     for path, conditions in _feeds(kind):

@@ -20,7 +20,17 @@ from tests.conftest import DEMO_NOW
 from tests.feeds.conftest import parse
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
+def demo(db):
+    """A demo year of its own for each test: these tests add drafts and users, and revoke tokens."""
+    from calendar_app.demo.load import load_demo
+
+    load_demo(2026, now=DEMO_NOW)
+    db.session.commit()
+    return db
+
+
+@pytest.fixture
 def other_area_draft(demo):
     """A draft in another town (雪宫街道), which must stay out of 金山镇's private feed."""
     other_town = demo.session.scalar(select(Area).where(Area.code == "370305002"))

@@ -1,20 +1,15 @@
 """Fixtures for the public pages: the demo year seen at DEMO_NOW."""
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from tests.conftest import DEMO_NOW
 
 
 @pytest.fixture
-def at_demo_now(app) -> Iterator[None]:
-    """Pin the pages' clock to DEMO_NOW (a Saturday in the demo year), and restore it afterwards."""
-    previous = app.config.get("FIXED_NOW")
-    app.config["FIXED_NOW"] = DEMO_NOW
-    yield
-    app.config["FIXED_NOW"] = previous
+def at_demo_now(app, monkeypatch) -> None:
+    """Pin the pages' clock to DEMO_NOW (a Saturday in the demo year), and restore its previous value afterwards."""
+    monkeypatch.setitem(app.config, "FIXED_NOW", DEMO_NOW)
 
 
 @pytest.fixture

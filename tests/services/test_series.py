@@ -95,7 +95,7 @@ def test_editing_the_whole_series_keeps_moves_cancellations_and_attendance(db, t
     occ = _occurrences(db, event)
     report_attendance(occ[0], 58, now=NOW)
     edit_occurrence(occ[1], cancelled=True, reason="雨天取消", now=NOW)
-    moved_to = occ[2].starts_at + timedelta(days=1)
+    moved_to = datetime(2026, 1, 18, 6, 30, tzinfo=timezone.utc)  # Saturday 01-17 14:30 -> Sunday 01-18 14:30 Beijing
     edit_occurrence(occ[2], starts_at=moved_to, reason="改到周日", now=NOW)
     seq = event.sequence
 
@@ -111,8 +111,32 @@ def test_editing_the_whole_series_keeps_moves_cancellations_and_attendance(db, t
     assert after[0].attendance == 58  # held; its 14:30 start stays as it happened
     assert after[0].starts_at.astimezone(SH).hour == 14
     assert after[1].status == "cancelled" and after[1].status_reason == "雨天取消"
-    assert after[2].status == "moved" and after[2].starts_at == moved_to
+    assert after[2].status == "moved" and after[2].status_reason == "改到周日"
+    assert after[2].starts_at == datetime(2026, 1, 18, 6, 30, tzinfo=timezone.utc)
+    assert after[2].ends_at == datetime(2026, 1, 18, 8, 30, tzinfo=timezone.utc)
+    assert [s.date() for s in _local_starts(db, event)[3:]] == [date(2026, 1, 24) + timedelta(weeks=i) for i in range(10)]
     assert all(o.starts_at.astimezone(SH).hour == 15 for o in after[3:])
+
+
+def test_editing_the_whole_series_keeps_an_occurrence_moved_to_another_venue_there(db, town):
+    square = f.venue(town, "东崖村文化广场")
+    hall = f.venue(town, "金山镇综合文化站")
+    theatre = f.venue(town, "金山镇剧场")
+    event, _ = create_event(_saturdays(town, venue_id=square.id), now=NOW)
+    edit_occurrence(_occurrences(db, event)[4], venue_id=hall.id, reason="室外降温，改在室内", now=NOW)
+    db.session.commit()
+
+    data = EventData.from_event(event)
+    data.venue_id = theatre.id  # the whole series moves to the theatre
+    data.title = "非遗星期六·剧场"
+    update_series(event, data, now=NOW)
+    db.session.commit()
+
+    after = _occurrences(db, event)
+    assert len(after) == 13
+    assert after[4].venue_id == hall.id and after[4].status == "moved"
+    assert after[4].status_reason == "室外降温，改在室内"
+    assert [o.venue_id for i, o in enumerate(after) if i != 4] == [theatre.id] * 12
 
 
 def test_this_occurrence_only_changes_nothing_else(db, town):
@@ -202,36 +226,37 @@ def test_event_on_a_makeup_working_day_gets_a_warning(db, town):
 
 
 @pytest.mark.parametrize("field,value,message", [
-    ("rrule", "FREQ=SOMETIMES", "重复规则"),
-    ("rrule", "FREQ=HOURLY", "小时"),
-    ("rrule", "FREQ=MINUTELY", "分钟"),
-    ("rrule", "FREQ=WEEKLY;COUNT=3;UNTIL=20261231T000000Z", "COUNT"),
-    ("rrule", "FREQ=WEEKLY;UNTIL=20251231T000000Z", "UNTIL"),
-    ("rrule", "FREQ=DAILY;INTERVAL=0", ""),
-    ("rrule", "FREQ=DAILY\r\nBEGIN:VEVENT", ""),
-    ("lunar_rule", "LUNAR=13-01", ""),
-    ("lunar_rule", "FESTIVAL=圣诞节", ""),
+    ("rrule", "FREQ=SOMETIMES", "重复规则无法解析：未知的重复频率 SOMETIMES"),
+    ("rrule", "FREQ=HOURLY", "不支持按秒/分钟/小时重复"),
+    ("rrule", "FREQ=MINUTELY", "不支持按秒/分钟/小时重复"),
+    ("rrule", "FREQ=WEEKLY;COUNT=3;UNTIL=20261231T000000Z", "COUNT 与 UNTIL 不能同时使用"),
+    ("rrule", "FREQ=WEEKLY;UNTIL=20251231T000000Z", "UNTIL 早于开始时间"),
+    ("rrule", "FREQ=DAILY;INTERVAL=0", "INTERVAL 必须是 1–1000 之间的整数"),
+    ("rrule", "FREQ=DAILY\r\nBEGIN:VEVENT", "控制字符"),
+    ("lunar_rule", "LUNAR=13-01", "农历月份必须在 1–12 之间"),
+    ("lunar_rule", "FESTIVAL=圣诞节", "不支持的节日：圣诞节"),
 ])
 def test_bad_recurrence_is_refused_and_nothing_saved(db, town, field, value, message):
     data = _saturdays(town, rrule=None)
     setattr(data, field, value)
     with pytest.raises(ValidationError) as excinfo:
         create_event(data, now=NOW)
-    assert message in excinfo.value.message
+    assert message in excinfo.value.message, excinfo.value.message
+    # The recurrence engine names a lunar rule "lunar" (the EventData field is lunar_rule).
+    assert excinfo.value.field == {"rrule": "rrule", "lunar_rule": "lunar"}[field]
     db.session.rollback()
     assert db.session.scalar(select(Event.id)) is None
     assert db.session.scalar(select(Occurrence.id)) is None
 
 
-def test_rule_producing_more_than_the_limit_is_refused(db, town, app):
+def test_rule_producing_more_than_the_limit_is_refused(db, town, app, monkeypatch):
     data = _saturdays(town, rrule="FREQ=DAILY", starts_local=datetime(2026, 1, 1, 8), ends_local=datetime(2026, 1, 1, 9))
-    app.config["MAX_OCCURRENCES_PER_SERIES"] = 100
-    try:
-        with pytest.raises(ValidationError) as excinfo:
-            create_event(data, now=NOW)
-    finally:
-        app.config["MAX_OCCURRENCES_PER_SERIES"] = 2000
-    assert "100" in excinfo.value.message
+    monkeypatch.setitem(app.config, "MAX_OCCURRENCES_PER_SERIES", 100)  # restored to whatever it was afterwards
+    with pytest.raises(ValidationError) as excinfo:
+        create_event(data, now=NOW)
+    assert "超过 100 次活动" in excinfo.value.message, excinfo.value.message
+    db.session.rollback()
+    assert db.session.scalar(select(Event.id)) is None
 
 
 def test_missing_lunar_day_follows_the_stated_rule(db, town):

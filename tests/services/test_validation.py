@@ -1,7 +1,7 @@
 """Bad input is refused with a clear Chinese message, naming the field, and nothing is saved."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from calendar_app.areas.services import create_area
 from calendar_app.db import ValidationError
 from calendar_app.events.models import Event, Occurrence
-from calendar_app.events.services import EventData, create_event
+from calendar_app.events.services import EventData, create_event, edit_occurrence
 from calendar_app.programs.models import Assignment, Edition
 from calendar_app.programs.services import create_assignment, create_edition
 from calendar_app.venues.models import Venue
@@ -60,11 +60,6 @@ def test_event_ending_when_it_starts_is_refused(db, linzi):
 def test_all_day_event_needs_an_exclusive_end_date(db, linzi):
     data = _event_data(linzi["town"], is_all_day=True, starts_local=date(2026, 12, 5), ends_local=date(2026, 12, 5))
     _refused(db, lambda: create_event(data), "ends_local", "全天活动", Event)
-
-
-def test_negative_event_capacity_is_refused(db, linzi):
-    data = _event_data(linzi["town"], capacity=-5)
-    _refused(db, lambda: create_event(data), "capacity", "不能为负数", Event)
 
 
 def test_negative_venue_capacity_is_refused(db, linzi):
@@ -170,3 +165,79 @@ def test_village_must_sit_under_a_town_street(db, linzi):
 def test_refused_event_leaves_no_occurrences_behind(db, linzi):
     data = _event_data(linzi["town"], rrule="FREQ=SECONDLY")
     _refused(db, lambda: create_event(data), "rrule", "秒", Occurrence)
+
+
+# --- boundaries: each limit accepted at its value and refused one step past it
+
+
+def test_an_instance_of_exactly_31_days_is_accepted(db, linzi):
+    start = datetime(2026, 12, 5, 19)
+    event, _ = create_event(_event_data(linzi["town"], starts_local=start, ends_local=datetime(2027, 1, 5, 19)))
+    (occurrence,) = db.session.scalars(select(Occurrence).where(Occurrence.event_id == event.id)).all()
+    assert occurrence.ends_at - occurrence.starts_at == timedelta(days=31)
+
+
+def test_an_instance_one_minute_longer_than_31_days_is_refused(db, linzi):
+    data = _event_data(linzi["town"], ends_local=datetime(2027, 1, 5, 19, 1))
+    _refused(db, lambda: create_event(data), "ends_local", "单次活动最长 31 天", Event)
+
+
+def test_an_all_day_instance_of_31_days_is_accepted_and_of_32_refused(db, linzi):
+    ok = _event_data(linzi["town"], is_all_day=True, starts_local=date(2026, 12, 1), ends_local=date(2027, 1, 1))
+    create_event(ok)
+    db.session.commit()
+    too_long = _event_data(linzi["town"], is_all_day=True, starts_local=date(2026, 12, 1), ends_local=date(2027, 1, 2))
+    _refused(db, lambda: create_event(too_long), "ends_local", "单次活动最长 31 天", Event)
+
+
+def test_moving_one_occurrence_to_exactly_31_days_is_accepted_and_a_minute_more_refused(db, linzi):
+    event, _ = create_event(_event_data(linzi["town"]))
+    db.session.commit()
+    (occurrence,) = db.session.scalars(select(Occurrence).where(Occurrence.event_id == event.id)).all()
+    start = occurrence.starts_at
+    edit_occurrence(occurrence, ends_at=start + timedelta(days=31))
+    assert occurrence.ends_at == start + timedelta(days=31)
+    db.session.commit()
+    with pytest.raises(ValidationError, match="单次活动最长 31 天") as excinfo:
+        edit_occurrence(occurrence, ends_at=start + timedelta(days=31, minutes=1))
+    assert excinfo.value.field == "ends_at"
+    db.session.rollback()
+    assert db.session.get(Occurrence, occurrence.id).ends_at == start + timedelta(days=31)
+
+
+def test_event_at_an_inactive_venue_is_refused(db, linzi):
+    closed = f.venue(linzi["town"], "旧礼堂")
+    closed.is_active = False
+    db.session.commit()
+    data = _event_data(linzi["town"], venue_id=closed.id)
+    _refused(db, lambda: create_event(data), "venue_id", "场馆「旧礼堂」已停用", Event)
+
+
+def test_moving_one_occurrence_to_an_inactive_venue_is_refused(db, linzi):
+    event, _ = create_event(_event_data(linzi["town"], venue_id=linzi["venue"].id))
+    closed = f.venue(linzi["town"], "旧礼堂")
+    closed.is_active = False
+    db.session.commit()
+    (occurrence,) = db.session.scalars(select(Occurrence).where(Occurrence.event_id == event.id)).all()
+    with pytest.raises(ValidationError, match="场馆「旧礼堂」已停用") as excinfo:
+        edit_occurrence(occurrence, venue_id=closed.id)
+    assert excinfo.value.field == "venue_id"
+    db.session.rollback()
+    assert db.session.get(Occurrence, occurrence.id).venue_id == linzi["venue"].id
+
+
+@pytest.mark.parametrize("capacity", [-1, -5])
+def test_negative_event_capacity_is_refused_from_minus_one(db, linzi, capacity):
+    data = _event_data(linzi["town"], capacity=capacity)
+    _refused(db, lambda: create_event(data), "capacity", f"容量不能为负数（当前 {capacity}）", Event)
+
+
+def test_event_capacity_zero_is_accepted(db, linzi):
+    event, _ = create_event(_event_data(linzi["town"], capacity=0))
+    assert event.capacity == 0
+
+
+@pytest.mark.parametrize("capacity", [True, 1.5, "300"])
+def test_event_capacity_that_is_not_an_integer_is_refused(db, linzi, capacity):
+    data = _event_data(linzi["town"], capacity=capacity)
+    _refused(db, lambda: create_event(data), "capacity", "容量必须是整数", Event)

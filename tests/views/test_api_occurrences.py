@@ -141,13 +141,10 @@ def test_events_endpoint_lists_each_event_once_with_its_feed(demo_client):
     assert items[0]["ical_url"].endswith(f"/events/{items[0]['id']}.ics")
 
 
-def test_event_detail_has_next_occurrences_and_unknown_or_draft_events_are_404(app, demo_client):
-    app.config["FIXED_NOW"] = DEMO_NOW
-    try:
-        first = _all_pages(demo_client, "/api/v1/events?program=feiyi-saturday&start=2026-12-01&end=2026-12-31")[0]
-        detail = demo_client.get(f"/api/v1/events/{first['id']}").json
-    finally:
-        app.config.pop("FIXED_NOW")
+def test_event_detail_has_next_occurrences_and_unknown_or_draft_events_are_404(app, demo_client, monkeypatch):
+    monkeypatch.setitem(app.config, "FIXED_NOW", DEMO_NOW)  # restored to its previous value afterwards
+    first = _all_pages(demo_client, "/api/v1/events?program=feiyi-saturday&start=2026-12-01&end=2026-12-31")[0]
+    detail = demo_client.get(f"/api/v1/events/{first['id']}").json
     assert len(detail["next_occurrences"]) == 10
     assert detail["next_occurrences"][0]["start"].startswith("2026-11-21")
     statuses = [o["status"] for o in detail["next_occurrences"][:3]]

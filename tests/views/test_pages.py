@@ -1,10 +1,18 @@
 """Health check and the public home page."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 
-from calendar_app.db import utcnow
+import pytest
+
 from tests import factories as f
+from tests.conftest import DEMO_NOW
+
+
+@pytest.fixture
+def on_demo_now(app, monkeypatch):
+    """The pages' clock pinned to Saturday 2026-11-21 10:00 in Beijing (restored afterwards)."""
+    monkeypatch.setitem(app.config, "FIXED_NOW", DEMO_NOW)
 
 
 def test_healthz_tells_anyone_only_whether_it_is_up(client):
@@ -26,18 +34,17 @@ def test_healthz_details_need_the_token(app, client):
     assert right.json["database"]["dialect"] in ("sqlite", "postgresql")
 
 
-def test_home_page_lists_upcoming_published_occurrences_in_chinese(client, db):
+def test_home_page_lists_upcoming_published_occurrences_in_chinese(client, db, on_demo_now):
     town = f.town(f.district())
-    soon = (utcnow() + timedelta(days=2)).astimezone(timezone(timedelta(hours=8))).replace(tzinfo=None)
-    start = datetime(soon.year, soon.month, soon.day, 19, 0)
-    f.event(town, title="东崖村秋季村晚", start=start, end=start + timedelta(hours=2), venue_id=f.venue(town).id)
-    f.event(town, title="尚未发布的草稿", start=start, end=start + timedelta(hours=2), status="draft")
+    start, end = datetime(2026, 11, 23, 19, 0), datetime(2026, 11, 23, 21, 0)  # the Monday after DEMO_NOW
+    f.event(town, title="东崖村秋季村晚", start=start, end=end, venue_id=f.venue(town).id, now=DEMO_NOW)
+    f.event(town, title="尚未发布的草稿", start=start, end=end, status="draft", now=DEMO_NOW)
     db.session.commit()
     response = client.get("/")
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert '<html lang="zh-CN">' in html
-    assert "东崖村秋季村晚" in html and "19:00" in html
+    assert "东崖村秋季村晚" in html and "19:00–21:00" in html and "11月23日" in html
     assert "尚未发布的草稿" not in html
 
 
@@ -47,20 +54,44 @@ def test_home_page_uses_no_foreign_assets(client):
     assert "//cdn" not in html
 
 
-def test_event_title_with_markup_is_escaped_on_the_home_page(client, db):
+def test_event_title_with_markup_is_escaped_on_the_home_page(client, db, on_demo_now):
     town = f.town(f.district())
-    start = (utcnow() + timedelta(days=1)).astimezone(timezone(timedelta(hours=8))).replace(tzinfo=None, second=0, microsecond=0)
-    f.event(town, title="<script>alert('x')</script>村晚", start=start, end=start + timedelta(hours=1))
+    f.event(town, title="<script>alert('x')</script>村晚", start=datetime(2026, 11, 22, 19),
+            end=datetime(2026, 11, 22, 20), now=DEMO_NOW)
     db.session.commit()
     html = client.get("/").get_data(as_text=True)
     assert "<script>alert" not in html
-    assert "&lt;script&gt;" in html
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;村晚" in html
 
 
-def test_every_page_carries_security_headers(client):
-    response = client.get("/")
-    assert "default-src 'self'" in response.headers["Content-Security-Policy"]
+PAGE_POLICY = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; "
+               "base-uri 'self'; form-action 'self'; frame-ancestors 'self'")
+
+
+def test_every_page_carries_security_headers(client, db, on_demo_now):
+    town = f.town(f.district())
+    venue = f.venue(town)
+    program = f.program(town, slug="xiqu")
+    event = f.event(town, venue_id=venue.id, program_id=program.id, now=DEMO_NOW)
+    db.session.commit()
+    paths = {path: 200 for path in ["/", "/?lang=en", "/month", "/month?ym=2026-12", f"/events/{event.id}",
+                                    "/programs/xiqu", f"/areas/{town.id}", f"/venues/{venue.id}", "/programs/xiqu/qr.svg",
+                                    "/healthz", "/api/v1/areas", "/api/v1/openapi.json"]}
+    paths.update({"/no-such-page": 404, "/api/v1/nope": 404, "/month?ym=2026-13": 400})
+    for path, status in paths.items():
+        response = client.get(path)
+        assert response.status_code == status, path
+        assert response.headers["Content-Security-Policy"] == PAGE_POLICY, path
+        assert response.headers["X-Content-Type-Options"] == "nosniff", path
+        assert response.headers["X-Frame-Options"] == "SAMEORIGIN", path
+        assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin", path
+
+
+def test_feeds_carry_nosniff_but_no_page_policy(client, db, on_demo_now):
+    response = client.get("/calendar.ics")
+    assert response.status_code == 200
     assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert "Content-Security-Policy" not in response.headers and "X-Frame-Options" not in response.headers
 
 
 def test_ids_beyond_32_bits_are_404_not_a_database_error(client):

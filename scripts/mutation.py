@@ -1,0 +1,179 @@
+"""Run mutmut on one group of modules at a time and print the kill rate per module (see scripts/mutation).
+
+A group is a few source files and the tests that concern them: running only those tests keeps a group within
+tens of minutes on the 2-core machine, and a mutant the group's tests miss counts as a survivor even when some
+far-away test (a browser test, say) would have noticed it, which is what a unit of tests should be judged on.
+"""
+from __future__ import annotations
+
+import glob
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+WORK = ROOT / ".mutation"
+
+#: group -> (files to mutate, the tests that concern them: globs, expanded when the group runs).
+GROUPS: dict[str, tuple[list[str], list[str]]] = {
+    "recurrence": (
+        ["calendar_app/recurrence/engine.py", "calendar_app/recurrence/rrule_eval.py"],
+        ["tests/unit/test_recurrence*.py"],
+    ),
+    "recurrence-text": (
+        ["calendar_app/recurrence/rrule_text.py", "calendar_app/recurrence/lunar_text.py",
+         "calendar_app/recurrence/model.py"],
+        ["tests/unit/test_recurrence.py"],
+    ),
+    "festivals": (
+        ["calendar_app/festivals/lunar.py", "calendar_app/festivals/holidays.py"],
+        ["tests/unit/test_festivals*.py"],
+    ),
+    "ical": (
+        ["calendar_app/feeds/ical.py"],
+        ["tests/feeds/test_ical_writer*.py"],
+    ),
+    "params": (
+        ["calendar_app/api/params.py", "calendar_app/public/params.py"],
+        ["tests/views/test_api.py", "tests/views/test_api_occurrences.py", "tests/views/test_parameter_limits.py",
+         "tests/views/test_pages.py", "tests/public/test_windows.py", "tests/public/test_home.py",
+         "tests/public/test_month.py", "tests/public/test_paging.py", "tests/public/test_safety_and_language.py"],
+    ),
+    "events": (
+        ["calendar_app/events/services.py"],
+        ["tests/services/test_series*.py", "tests/services/test_validation*.py"],
+    ),
+}
+
+#: What the tests need besides the package (mutmut runs them inside its own copy, mutants/).
+ALSO_COPY = ["config.py", "wsgi.py", "migrations", "templates", "static"]
+CAUGHT = {"killed", "timeout", "segfault"}
+MISSED = {"survived", "no tests", "suspicious"}
+
+
+_SHOW_SURVIVORS = """
+import sys
+from mutmut.__main__ import find_mutant
+from mutmut.mutation.diff_apply import get_diff_for_mutant
+with open("survivors.txt", "w") as out:
+    for line in sys.stdin.read().splitlines():
+        name, status = line.split(" ", 1)
+        out.write(f"# {name}: {status}\\n{get_diff_for_mutant(name, path=find_mutant(name).path)}\\n\\n")
+"""
+
+
+def _copy_project(dest: Path) -> None:
+    if dest.exists():
+        shutil.rmtree(dest)
+    dest.mkdir(parents=True)
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", "node_modules", ".hypothesis")
+    for name in ["calendar_app", "tests", *ALSO_COPY]:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, dest / name, ignore=ignore)
+        else:
+            shutil.copy2(source, dest / name)
+
+
+def _write_config(dest: Path, files: list[str], tests: list[str]) -> None:
+    config = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    section = [
+        "", "[tool.mutmut]", 'source_paths = ["calendar_app"]',
+        "only_mutate = " + json.dumps(files),
+        "also_copy = " + json.dumps(ALSO_COPY),
+        "pytest_add_cli_args_test_selection = " + json.dumps(tests),
+        'pytest_add_cli_args = ["-p", "no:cacheprovider", "-p", "no:randomly"]',
+        "use_git_change_detection = false",
+        # A test may take 15 times as long as in the clean run, plus 5 s: the machine is shared and noisy.
+        "timeout_constant = 5.0",
+    ]
+    (dest / "pyproject.toml").write_text(config + "\n".join(section) + "\n", encoding="utf-8")
+
+
+def _statuses(dest: Path, path: str) -> dict[str, str]:
+    from mutmut.stats import status_by_exit_code
+
+    meta = dest / "mutants" / (path + ".meta")
+    if not meta.exists():
+        return {}
+    exit_codes = json.loads(meta.read_text())["exit_code_by_key"]
+    return {name: status_by_exit_code[code] for name, code in exit_codes.items()}
+
+
+def run_group(group: str, jobs: int, timeout: int) -> tuple[bool, list[tuple[str, int, int, int]]]:
+    files, test_globs = GROUPS[group]
+    dest = WORK / group
+    _copy_project(dest)
+    tests = sorted({t for pattern in test_globs for t in glob.glob(pattern, root_dir=ROOT)})
+    _write_config(dest, files, tests)
+    env = {k: v for k, v in os.environ.items() if k not in ("TEST_DATABASE_URL", "CI")}
+    env["SCHEDULER_IN_PROCESS"] = "0"
+    env["MUTATION_RUN"] = "1"  # tests/hypothesis_budget.py, tests/conftest.py
+    command = ["nice", "-n", "10", str(ROOT / ".venv/bin/mutmut"), "run", "--max-children", str(jobs)]
+    print(f"== {group}: {len(files)} files, tests {' '.join(tests)}", flush=True)
+    started = time.monotonic()
+    ok = True
+    with open(dest / "mutmut.log", "w") as log:
+        process = subprocess.Popen(command, cwd=dest, env=env, stdout=log, stderr=subprocess.STDOUT,
+                                   start_new_session=True)
+        try:
+            code = process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait()
+            print(f"   {group}: out of time after {timeout} s (MUTATION_TIMEOUT); partial figures below", flush=True)
+            code, ok = -1, False
+    if code != 0 and ok:
+        print(f"   {group}: mutmut failed (exit {code}); see {dest / 'mutmut.log'}", flush=True)
+        ok = False
+    rows = []
+    survivors = []
+    for path in files:
+        statuses = _statuses(dest, path)
+        caught = sum(s in CAUGHT for s in statuses.values())
+        missed = [n for n, s in statuses.items() if s in MISSED]
+        unchecked = sum(s == "not checked" for s in statuses.values())
+        if unchecked and ok:
+            print(f"   {group}: {unchecked} mutants of {path} were not checked", flush=True)
+            ok = False
+        rows.append((path, caught, len(missed), unchecked))
+        survivors += [(n, statuses[n]) for n in sorted(missed)]
+    # One process writes every survivor's diff (a `mutmut show` per survivor takes seconds each).
+    listing = "\n".join(f"{name} {status}" for name, status in survivors)
+    subprocess.run([str(ROOT / ".venv/bin/python"), "-c", _SHOW_SURVIVORS], cwd=dest, env=env, input=listing,
+                   text=True, check=False)
+    print(f"   {group}: {time.monotonic() - started:.0f} s", flush=True)
+    return ok, rows
+
+
+def main(argv: list[str]) -> int:
+    groups = argv or list(GROUPS)
+    unknown = [g for g in groups if g not in GROUPS]
+    if unknown:
+        print(f"mutation: unknown group {' '.join(unknown)}; groups: {' '.join(GROUPS)}", file=sys.stderr)
+        return 2
+    jobs = int(os.environ.get("MUTATION_JOBS", "2"))
+    timeout = int(os.environ.get("MUTATION_TIMEOUT", "2400"))
+    all_ok = True
+    table = []
+    for group in groups:
+        ok, rows = run_group(group, jobs, timeout)
+        all_ok &= ok
+        table += [(group, *row) for row in rows]
+    print("\n| group | module | mutants | killed | survived | kill rate |")
+    print("| --- | --- | --- | --- | --- | --- |")
+    for group, path, caught, missed, unchecked in table:
+        total = caught + missed
+        rate = f"{100 * caught / total:.1f}%" if total else "-"
+        note = f" ({unchecked} not checked)" if unchecked else ""
+        print(f"| {group} | {path} | {total} | {caught} | {missed} | {rate}{note} |")
+    return 0 if all_ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,202 @@
+"""The event services at the edges of what they accept: input forms, attendance, status, single-occurrence edits."""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import func, select
+
+from calendar_app.db import ValidationError
+from calendar_app.events.models import Event, Occurrence
+from calendar_app.events.services import (EventData, create_event, edit_occurrence, report_attendance, set_status,
+                                          split_series)
+from tests import factories as f
+
+NOW = datetime(2026, 11, 21, 2, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def town(db):
+    area = f.town(f.district())
+    db.session.commit()
+    return area
+
+
+def _data(town, **overrides) -> EventData:
+    values = dict(title="戏曲进乡村", area_id=town.id, starts_local=datetime(2026, 12, 5, 19),
+                  ends_local=datetime(2026, 12, 5, 21), status="published")
+    values.update(overrides)
+    return EventData(**values)
+
+
+def _only_occurrence(db, event) -> Occurrence:
+    (occurrence,) = db.session.scalars(select(Occurrence).where(Occurrence.event_id == event.id)).all()
+    return occurrence
+
+
+def _refused(db, call, field: str, message: str) -> None:
+    events = db.session.scalar(select(func.count()).select_from(Event))
+    with pytest.raises(ValidationError) as excinfo:
+        call()
+    assert excinfo.value.field == field, excinfo.value.field
+    assert message in excinfo.value.message, excinfo.value.message
+    db.session.rollback()
+    assert db.session.scalar(select(func.count()).select_from(Event)) == events
+
+
+# --- how start and end may be given
+
+
+def test_iso_text_is_read_as_local_time_and_seconds_are_dropped(db, town):
+    event, _ = create_event(_data(town, starts_local="2026-12-05T19:00:59", ends_local="2026-12-05T21:00"), now=NOW)
+    assert (event.starts_local, event.ends_local) == (datetime(2026, 12, 5, 19), datetime(2026, 12, 5, 21))
+    assert _only_occurrence(db, event).starts_at == datetime(2026, 12, 5, 11, tzinfo=timezone.utc)
+
+
+def test_a_date_for_a_timed_event_means_midnight(db, town):
+    event, _ = create_event(_data(town, starts_local=date(2026, 12, 5), ends_local=datetime(2026, 12, 5, 2)), now=NOW)
+    assert event.starts_local == datetime(2026, 12, 5, 0, 0)
+
+
+def test_all_day_events_take_dates_or_midnight_and_store_local_midnight(db, town):
+    event, _ = create_event(_data(town, is_all_day=True, starts_local="2026-12-05",
+                                  ends_local=datetime(2026, 12, 7)), now=NOW)
+    occurrence = _only_occurrence(db, event)
+    assert (occurrence.starts_at, occurrence.ends_at) == (datetime(2026, 12, 4, 16, tzinfo=timezone.utc),
+                                                          datetime(2026, 12, 6, 16, tzinfo=timezone.utc))
+
+
+@pytest.mark.parametrize(("overrides", "field", "message"), [
+    (dict(starts_local="2026-12-05 7pm"), "starts_local", "开始时间格式不正确：2026-12-05 7pm"),
+    (dict(ends_local="tomorrow"), "ends_local", "结束时间格式不正确：tomorrow"),
+    (dict(starts_local=datetime(2026, 12, 5, 19, tzinfo=timezone.utc)), "starts_local", "开始时间应为当地时间"),
+    (dict(starts_local=None), "starts_local", "缺少开始时间"),
+    (dict(ends_local=1733396400), "ends_local", "缺少结束时间"),
+    (dict(is_all_day=True, starts_local=datetime(2026, 12, 5, 9), ends_local=date(2026, 12, 6)), "starts_local",
+     "全天活动的开始时间只能是日期"),
+    (dict(starts_local=datetime(1900, 12, 31, 19), ends_local=datetime(1900, 12, 31, 21)), "starts_local",
+     "日期超出支持范围（1901–2099 年）：1900-12-31"),
+    (dict(starts_local=datetime(2099, 12, 31, 19), ends_local=datetime(2100, 1, 1, 1)), "ends_local",
+     "日期超出支持范围（1901–2099 年）：2100-01-01"),
+    (dict(status="archived"), "status", "未知的状态：archived"),
+    (dict(category="disco"), "category", "未知的类别：disco"),
+    (dict(registration_url="ftp://x.cn/a"), "registration_url", "报名链接必须以 http:// 或 https:// 开头"),
+    (dict(timezone="Asia/Shanghai\x00"), "timezone", "未知的时区"),
+])
+def test_malformed_input_is_refused_naming_the_field(db, town, overrides, field, message):
+    _refused(db, lambda: create_event(_data(town, **overrides), now=NOW), field, message)
+
+
+def test_the_first_and_last_supported_days_are_accepted(db, town):
+    create_event(_data(town, starts_local=datetime(1901, 1, 1, 9), ends_local=datetime(1901, 1, 1, 10)), now=NOW)
+    create_event(_data(town, starts_local=datetime(2099, 12, 31, 9), ends_local=datetime(2099, 12, 31, 23, 59)),
+                 now=NOW)
+    assert db.session.scalar(select(func.count()).select_from(Event)) == 2
+
+
+@pytest.mark.parametrize("url", ["https://x.cn/a", "HTTP://X.CN/A", "http://x.cn"])
+def test_web_registration_links_are_accepted(db, town, url):
+    event, _ = create_event(_data(town, is_free=False, registration_url=url), now=NOW)
+    assert event.registration_url == url
+
+
+# --- attendance
+
+
+@pytest.fixture
+def held(db, town):
+    """An occurrence that started at NOW (19:00 on 2026-11-21 would be later: this one is at 10:00)."""
+    event, _ = create_event(_data(town, starts_local=datetime(2026, 11, 21, 10), ends_local=datetime(2026, 11, 21, 12)),
+                            now=NOW - timedelta(days=7))
+    db.session.commit()
+    return _only_occurrence(db, event)
+
+
+@pytest.mark.parametrize("attendance", [0, 1, 10_000_000])
+def test_attendance_from_zero_to_ten_million_is_recorded(db, held, attendance):
+    report_attendance(held, attendance, now=NOW)
+    assert (held.attendance, held.attendance_reported_at) == (attendance, NOW)
+
+
+@pytest.mark.parametrize(("attendance", "message"), [
+    (-1, "人次不能为负数（当前 -1）"), (10_000_001, "人次超出合理范围"), (True, "人次必须是整数"), (12.0, "人次必须是整数"),
+])
+def test_attendance_out_of_range_or_not_an_integer_is_refused(db, held, attendance, message):
+    with pytest.raises(ValidationError, match=message):
+        report_attendance(held, attendance, now=NOW)
+    assert held.attendance is None
+
+
+def test_attendance_may_be_reported_from_the_minute_an_occurrence_starts(db, held):
+    with pytest.raises(ValidationError, match="活动尚未开始，不能填报人次"):
+        report_attendance(held, 50, now=NOW - timedelta(seconds=1))
+    report_attendance(held, 50, now=NOW)
+    assert held.attendance == 50
+
+
+def test_attendance_of_a_cancelled_occurrence_is_refused(db, held):
+    edit_occurrence(held, cancelled=True, reason="雨", now=NOW)
+    with pytest.raises(ValidationError, match="已取消的场次不能填报人次"):
+        report_attendance(held, 50, now=NOW)
+
+
+# --- status and single-occurrence edits
+
+
+def test_unknown_status_is_refused_and_the_same_status_changes_nothing(db, town):
+    event, _ = create_event(_data(town), now=NOW)
+    db.session.commit()
+    sequence = event.sequence
+    with pytest.raises(ValidationError, match="未知的状态：done"):
+        set_status(event, "done", now=NOW)
+    set_status(event, "published", now=NOW + timedelta(hours=1))
+    assert event.sequence == sequence and event.revised_at == NOW
+    set_status(event, "cancelled", now=NOW + timedelta(hours=1))
+    assert event.sequence == sequence + 1 and event.revised_at == NOW + timedelta(hours=1)
+    assert not _only_occurrence(db, event).is_public
+
+
+def test_an_occurrence_edit_needs_aware_times_in_range_and_an_end_after_the_start(db, town):
+    event, _ = create_event(_data(town), now=NOW)
+    occurrence = _only_occurrence(db, event)
+    start = occurrence.starts_at
+    for kwargs, message in [
+        (dict(starts_at=datetime(2026, 12, 6, 19)), "时间必须带时区"),
+        (dict(ends_at=datetime(2026, 12, 6, 19)), "时间必须带时区"),
+        (dict(starts_at=datetime(2100, 1, 1, tzinfo=timezone.utc)), "日期超出支持范围"),
+        (dict(ends_at=start), "结束时间必须晚于开始时间"),
+    ]:
+        with pytest.raises(ValidationError, match=message):
+            edit_occurrence(occurrence, now=NOW, **kwargs)
+    assert occurrence.starts_at == start and occurrence.status == "scheduled"
+
+
+def test_moving_an_occurrence_back_to_its_original_time_makes_it_scheduled_again(db, town):
+    event, _ = create_event(_data(town), now=NOW)
+    occurrence = _only_occurrence(db, event)
+    original = occurrence.starts_at
+    edit_occurrence(occurrence, starts_at=original + timedelta(hours=1), reason="推迟", now=NOW)
+    assert occurrence.status == "moved" and occurrence.ends_at == original + timedelta(hours=3)
+    edit_occurrence(occurrence, starts_at=original, now=NOW)
+    assert occurrence.status == "scheduled" and occurrence.ends_at == original + timedelta(hours=2)
+    edit_occurrence(occurrence, cancelled=True, now=NOW)
+    assert occurrence.status == "cancelled"
+    edit_occurrence(occurrence, cancelled=False, now=NOW)
+    assert occurrence.status == "scheduled"
+
+
+def test_an_edit_that_changes_nothing_does_not_bump_the_series(db, town):
+    event, _ = create_event(_data(town), now=NOW)
+    db.session.commit()
+    sequence = event.sequence
+    occurrence = _only_occurrence(db, event)
+    edit_occurrence(occurrence, starts_at=occurrence.starts_at, cancelled=False, now=NOW + timedelta(hours=1))
+    assert event.sequence == sequence and not occurrence.is_detached
+
+
+def test_splitting_with_an_occurrence_of_another_event_is_refused(db, town):
+    one, _ = create_event(_data(town, rrule="FREQ=WEEKLY;COUNT=3"), now=NOW)
+    other, _ = create_event(_data(town, title="另一个"), now=NOW)
+    with pytest.raises(ValidationError, match="该场次不属于此活动") as excinfo:
+        split_series(one, _only_occurrence(db, other), EventData.from_event(one), now=NOW)
+    assert excinfo.value.field == "occurrence_id"
