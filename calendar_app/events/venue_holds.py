@@ -5,7 +5,7 @@ can make bookings already stored overlap. Staff then either see the clashes and 
 give a reason: the clashing bookings share the slot without holding it (as any staff override), and
 the override is audited. Only future bookings are re-checked: what has ended keeps its record.
 
-The holds are recomputed through `conflicts.assign_holds`, one event at a time: every future hold at
+The holds are recomputed through `conflicts.hold_venues`, one event at a time: every future hold at
 the venue is released first (always allowed by the database's rule), then each event takes its holds
 back against the ones already re-taken, so every pair of bookings is compared once, and the database's
 own rule sees each flush.
@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from calendar_app.accounts.scope import unscoped
-from calendar_app.events.conflicts import Clash, VenueConflict, assign_holds, flush_holding
+from calendar_app.events.conflicts import Clash, VenueConflict, hold_venues
 from calendar_app.events.models import Event, Occurrence
 from calendar_app.extensions import db
 from calendar_app.venues.models import Venue
@@ -62,7 +62,6 @@ def rehold_future_bookings(venue: Venue, *, since: datetime, override_reason: st
         for occ in occurrences:
             by_event[occ.event_id].append(occ)
         events = {e.id: e for e in db.session.scalars(select(Event).where(Event.id.in_(list(by_event))))}
-        held_before = {occ.id: occ.holds_venue for occ in occurrences}
         for occ in occurrences:
             occ.holds_venue = False
         db.session.flush()
@@ -70,18 +69,14 @@ def rehold_future_bookings(venue: Venue, *, since: datetime, override_reason: st
         pairs: list[HeldClash] = []
         for event_id, mine in by_event.items():  # in order of each event's first booking here
             event = events[event_id]
-            for occ in mine:
-                occ.holds_venue = held_before[occ.id]  # assign_holds keeps an earlier override as it was
             try:
-                clashes = assign_holds(event, mine, override_reason=override_reason, user_id=user_id)
+                clashes = hold_venues(event, mine, override_reason=override_reason, user_id=user_id)
             except VenueConflict as exc:
                 clashes = exc.clashes
                 refused = {c.wanted_start for c in clashes}
-                for occ in mine:
-                    if occ.starts_at in refused:
-                        occ.holds_venue = False  # keep checking the others against what does hold
+                # Keep checking the later bookings against those of this event that do hold.
+                hold_venues(event, [o for o in mine if o.starts_at not in refused], user_id=user_id)
             pairs += [HeldClash(event.id, event.title, c.wanted_start, c) for c in clashes]
-            flush_holding(event, mine)
     if pairs and override_reason is None:
         raise VenueRuleConflict(pairs, tz or ZoneInfo(events[pairs[0].event_id].timezone))
     return pairs

@@ -20,7 +20,8 @@ def _post_rules(app) -> list[str]:
     for rule in app.url_map.iter_rules():
         if "POST" in rule.methods and rule.rule.startswith(_PREFIXES):
             # Any id will do: CSRF is checked before the view (and before the id is looked up).
-            paths.append(re.sub(r"<(?:[a-z]+:)?[a-z_]+>", "1", rule.rule))
+            path = re.sub(r"<any\(([a-z_]+)[^)]*\):[a-z_]+>", r"\1", rule.rule)
+            paths.append(re.sub(r"<(?:[a-z]+:)?[a-z_]+>", "1", path))
     return sorted(set(paths))
 
 
