@@ -135,6 +135,9 @@ def _event(ctx: Ctx, key: str, *, title: str, area: str, venue: str | None, star
     if status != "draft":
         set_status(event, status, now=ctx.now)
         event.sequence = 0  # a freshly loaded demo event has not been revised in anyone's calendar yet
+        event.submitted_at = ctx.now - timedelta(days=2)
+        if status == "published":
+            event.published_at = ctx.now - timedelta(days=1)
     ctx.count("events")
     return event
 
@@ -330,7 +333,8 @@ def _overrides(ctx: Ctx) -> None:
     # Attendance for every past, held occurrence that has none yet.
     past = db.session.scalars(
         select(Occurrence).join(Occurrence.event).where(
-            Occurrence.ends_at < ctx.now, Occurrence.attendance.is_(None), Occurrence.status != "cancelled",
+            Occurrence.ends_at < ctx.now - UNREPORTED_DAYS, Occurrence.attendance.is_(None),
+            Occurrence.status != "cancelled",
             Event.status == "published")
     ).all()
     for occ in past:
@@ -338,6 +342,10 @@ def _overrides(ctx: Ctx) -> None:
         capacity = occ.event.capacity or 300
         report_attendance(occ, int(capacity * rng.uniform(0.35, 0.95)), now=ctx.now)
         ctx.count("attendance_reports")
+
+
+#: The last few days' reports are still owed, as in real life: the dashboards show what waits.
+UNREPORTED_DAYS = timedelta(days=4)
 
 
 def load_demo(year: int | None = None, now: datetime | None = None) -> dict[str, int]:
