@@ -194,7 +194,9 @@ def _validated(data: EventData) -> tuple[EventData, list[str]]:
             max_occurrences=current_app.config["MAX_OCCURRENCES_PER_SERIES"],
         )
     except recurrence.RecurrenceError as exc:
-        raise ValidationError(str(exc), getattr(exc, "field", None) or "rrule") from None
+        # The pure engine names its parts (rrule, lunar, ...); the message belongs to the event's own field.
+        field = getattr(exc, "field", None) or "rrule"
+        raise ValidationError(str(exc), "lunar_rule" if field == "lunar" else field) from None
     clean = replace(
         data, title=title, description=description, organiser=organiser, contact=contact,
         starts_local=start, ends_local=end, is_all_day=all_day, registration_url=registration_url,

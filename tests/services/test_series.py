@@ -242,8 +242,8 @@ def test_bad_recurrence_is_refused_and_nothing_saved(db, town, field, value, mes
     with pytest.raises(ValidationError) as excinfo:
         create_event(data, now=NOW)
     assert message in excinfo.value.message, excinfo.value.message
-    # The recurrence engine names a lunar rule "lunar" (the EventData field is lunar_rule).
-    assert excinfo.value.field == {"rrule": "rrule", "lunar_rule": "lunar"}[field]
+    # The message is attached to the event's own field, so a form can show it next to the right input.
+    assert excinfo.value.field == field
     db.session.rollback()
     assert db.session.scalar(select(Event.id)) is None
     assert db.session.scalar(select(Occurrence.id)) is None
