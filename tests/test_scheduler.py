@@ -34,17 +34,23 @@ def test_an_app_configured_for_it_starts_one_in_process_scheduler_with_every_job
 
     started = []
     monkeypatch.setattr(BackgroundScheduler, "start", lambda self, *a, **kw: started.append(self))  # no thread
+    # The probe has no database: its record of past runs is empty (nothing overdue).
+    monkeypatch.setattr("calendar_app.jobs.services.last_runs", lambda: {})
     probe = Flask("probe")
     probe.config.update(SCHEDULER_IN_PROCESS=True, CALENDAR_TIMEZONE="Asia/Shanghai")
     try:
         scheduler.maybe_start_in_process(probe)
         scheduler.maybe_start_in_process(probe)  # a second call (e.g. a second create_app hook) starts nothing
+        assert started == []  # creating the app (every `flask` command does) starts no scheduler
+        probe.test_client().get("/")  # the first request served starts it
+        probe.test_client().get("/")
         assert len(started) == 1 and scheduler._started[id(probe)] is started[0]
         assert {job.id for job in started[0].get_jobs()} == {path for path, _trigger, _args in scheduler.JOBS}
         probe.config["SCHEDULER_IN_PROCESS"] = False
         other = Flask("probe2")
         other.config.update(SCHEDULER_IN_PROCESS=False, CALENDAR_TIMEZONE="Asia/Shanghai")
         scheduler.maybe_start_in_process(other)
+        other.test_client().get("/")
         assert id(other) not in scheduler._started and len(started) == 1
     finally:
         scheduler._started.pop(id(probe), None)

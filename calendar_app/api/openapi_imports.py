@@ -11,11 +11,16 @@ def _json(schema: dict, description: str) -> dict:
 
 
 _ERROR = _json({"$ref": "#/components/schemas/Error"}, "")
-_ROW_ERRORS = _json({"$ref": "#/components/schemas/ImportErrors"},
-                    "文件或其中的行无效（含场馆冲突）：逐行列出，整个文件未导入")
-_REFUSED = {"401": dict(_ERROR, description="缺少或无效的 API 令牌"),
+_ROW_ERRORS = _json({"anyOf": [{"$ref": "#/components/schemas/ImportErrors"},
+                               {"$ref": "#/components/schemas/Invalid"}]},
+                    "文件或其中的行无效（含场馆冲突）：逐行列出，整个文件未导入；参数无效时按字段说明")
+_REFUSED = {"400": dict(_ERROR, description="请求无效（参数格式、控制字符、文件缺失或过大）"),
+            "401": dict(_ERROR, description="缺少或无效的 API 令牌"),
             "403": dict(_ERROR, description="届次或区域不在您的管辖范围内"),
-            "422": _ROW_ERRORS}
+            "404": dict(_ERROR, description="届次不存在（或不在您的管辖范围内）"),
+            "413": dict(_ERROR, description="文件过大"),
+            "422": _ROW_ERRORS,
+            "429": dict(_ERROR, description="令牌验证失败次数过多，请稍后再试")}
 _EDITION = {"name": "edition", "in": "query", "required": True, "schema": _ID, "description": "导入到的届次"}
 _DRY_RUN = {"name": "dry_run", "in": "query", "required": False, "schema": {"type": "string", "enum": ["1", "0"]},
             "description": "1：只检查，不保存"}
@@ -80,6 +85,7 @@ PATHS: dict = {
         "responses": {"200": {"description": "Excel 工作簿", "content": {_XLSX: {"schema": {"type": "string",
                                                                                           "format": "binary"}}}},
                       "400": dict(_ERROR, description="参数无效（日期、时间段超过 366 天）"),
-                      "401": _REFUSED["401"], "403": _REFUSED["403"]},
+                      "401": _REFUSED["401"], "403": _REFUSED["403"], "404": _REFUSED["404"],
+                      "422": dict(_ERROR, description="参数无效"), "429": _REFUSED["429"]},
     }},
 }

@@ -24,6 +24,7 @@ from calendar_app.accounts.models import User
 from calendar_app.accounts.scope import Scope
 from calendar_app.areas.models import Area
 from calendar_app.db import ValidationError
+from calendar_app.params import parse_date, parse_id
 from calendar_app.events import workflow
 from calendar_app.events.models import EVENT_STATUSES, OCCURRENCE_STATUSES, Event, Occurrence
 from calendar_app.events.services import MAX_INSTANCE_LENGTH
@@ -43,24 +44,22 @@ XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.she
 
 
 def _parse_day(value, field: str, label: str) -> date:
+    """A date argument, read by the app's one parameter parser (format and the supported years)."""
     if isinstance(value, date):
-        return value
+        value = value.isoformat()
     if not isinstance(value, str) or not value.strip():
         raise ValidationError(f"缺少{label}（YYYY-MM-DD）", field)
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError:
-        raise ValidationError(f"{label}格式不正确或不是有效日期：{value[:20]}（应为 YYYY-MM-DD）", field) from None
+    return parse_date(value.strip(), field)
 
 
 def _int_arg(value, field: str, label: str) -> int | None:
     if value in (None, ""):
         return None
     if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) < 10:
-        return int(value)
-    raise ValidationError(f"{label}必须是编号：{str(value)[:20]}", field)
+        value = str(value)
+    if not isinstance(value, str):
+        raise ValidationError(f"{label}必须是编号", field)
+    return parse_id(value, field)
 
 
 def export_window(start, end) -> tuple[date, date]:

@@ -82,7 +82,9 @@ def test_an_export_window_is_at_most_366_days(client, db, world):
     backwards = client.get("/api/v1/exports/xlsx?start=2026-12-31&end=2026-12-01", headers=world.auth("staff"))
     assert backwards.status_code == 400
     bad_day = client.get("/api/v1/exports/xlsx?start=2026-02-30&end=2026-03-01", headers=world.auth("staff"))
-    assert bad_day.status_code == 400 and "不是有效日期" in bad_day.json["message"]
+    assert bad_day.status_code == 400 and "YYYY-MM-DD 格式的日期：2026-02-30" in bad_day.json["message"]
+    before_1901 = client.get("/api/v1/exports/xlsx?start=0001-01-01&end=0001-01-04", headers=world.auth("staff"))
+    assert before_1901.status_code == 400 and "超出支持范围" in before_1901.json["message"]
     assert client.get("/api/v1/exports/xlsx?start=2026-01-01&end=2027-01-01",
                       headers=world.auth("staff")).status_code == 200
 

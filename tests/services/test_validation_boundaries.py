@@ -80,7 +80,7 @@ def test_all_day_events_take_dates_or_midnight_and_store_local_midnight(db, town
      "日期超出支持范围（1901–2099 年）：2100-01-01"),
     (dict(status="archived"), "status", "未知的状态：archived"),
     (dict(category="disco"), "category", "未知的类别：disco"),
-    (dict(registration_url="ftp://x.cn/a"), "registration_url", "报名链接必须以 http:// 或 https:// 开头"),
+    (dict(registration_url="ftp://x.cn/a"), "registration_url", "报名链接必须是以 http:// 或 https:// 开头的完整网址"),
     (dict(timezone="Asia/Shanghai\x00"), "timezone", "未知的时区"),
 ])
 def test_malformed_input_is_refused_naming_the_field(db, town, overrides, field, message):
