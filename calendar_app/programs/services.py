@@ -37,6 +37,16 @@ def _non_negative(value: int | None, field: str, label: str) -> int | None:
     return value
 
 
+def _check_edition_dates(starts_on, ends_on) -> None:
+    if not isinstance(starts_on, date) or not isinstance(ends_on, date):
+        raise ValidationError("届次的起止日期必须是日期", "starts_on")
+    for value, field in ((starts_on, "starts_on"), (ends_on, "ends_on")):
+        if not MIN_DATE <= value <= MAX_DATE:
+            raise ValidationError(f"日期超出支持范围（1901–2099 年）：{value}", field)
+    if ends_on < starts_on:
+        raise ValidationError(f"结束日期 {ends_on} 早于开始日期 {starts_on}", "ends_on")
+
+
 def get_program(program_id: int | None, *, field: str = "program_id") -> Program:
     program = db.session.get(Program, program_id) if program_id is not None else None
     if program is None:
@@ -79,13 +89,7 @@ def create_edition(
     theme_colour: str | None = None, target_events: int | None = None, target_attendance: int | None = None,
 ) -> Edition:
     program = get_program(program_id)
-    if not isinstance(starts_on, date) or not isinstance(ends_on, date):
-        raise ValidationError("届次的起止日期必须是日期", "starts_on")
-    for value, field in ((starts_on, "starts_on"), (ends_on, "ends_on")):
-        if not MIN_DATE <= value <= MAX_DATE:
-            raise ValidationError(f"日期超出支持范围（1901–2099 年）：{value}", field)
-    if ends_on < starts_on:
-        raise ValidationError(f"结束日期 {ends_on} 早于开始日期 {starts_on}", "ends_on")
+    _check_edition_dates(starts_on, ends_on)
     name = clean_text(name, field="name", label="届次名称", max_length=100, required=True)
     if db.session.scalar(select(Edition.id).where(Edition.program_id == program.id, Edition.name == name)):
         raise ValidationError(f"「{program.name}」已有名为「{name}」的届次", "name")
@@ -181,13 +185,7 @@ def update_edition(
     user_id: int | None = None,
 ) -> Edition:
     """Change an edition's name, dates, theme and targets (场次, 人次); audited."""
-    if not isinstance(starts_on, date) or not isinstance(ends_on, date):
-        raise ValidationError("届次的起止日期必须是日期", "starts_on")
-    for value, field in ((starts_on, "starts_on"), (ends_on, "ends_on")):
-        if not MIN_DATE <= value <= MAX_DATE:
-            raise ValidationError(f"日期超出支持范围（1901–2099 年）：{value}", field)
-    if ends_on < starts_on:
-        raise ValidationError(f"结束日期 {ends_on} 早于开始日期 {starts_on}", "ends_on")
+    _check_edition_dates(starts_on, ends_on)
     name = clean_text(name, field="name", label="届次名称", max_length=100, required=True)
     if name != edition.name and db.session.scalar(
             select(Edition.id).where(Edition.program_id == edition.program_id, Edition.name == name)):
