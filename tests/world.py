@@ -78,3 +78,12 @@ def world(app, db):
     db.session.commit()
     yield w
     app.config["FIXED_NOW"] = previous_now
+
+
+def weekly_body(world: World, **overrides) -> dict:
+    """The API body of six Saturday evenings of 戏曲进乡村 at 东崖村's square, with `overrides`."""
+    body = {"title": "戏曲进乡村·东崖村", "area": world.areas["dongya"].id, "venue": world.venues["dongya_square"].id,
+            "edition": world.edition.id, "starts_local": "2026-12-05T19:00", "ends_local": "2026-12-05T21:00",
+            "rrule": "FREQ=WEEKLY;BYDAY=SA;COUNT=6", "category": "opera"}
+    body.update(overrides)
+    return body

@@ -6,6 +6,8 @@ view commits or rolls back).
 """
 from __future__ import annotations
 
+from calendar_app.accounts import scope
+
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
@@ -29,14 +31,14 @@ PAGE_SIZE = 50
 
 
 def _event_or_404(event_id: int) -> Event:
-    event = db.session.get(Event, event_id)  # another town's event is outside the scope: it does not exist here
+    event = scope.get(Event, event_id)  # another town's event is outside the scope: it does not exist here
     if event is None:
         abort(404, "活动不存在或不在您的管辖范围内")
     return event
 
 
 def _occurrence_or_404(occurrence_id: int) -> Occurrence:
-    occurrence = db.session.get(Occurrence, occurrence_id)
+    occurrence = scope.get(Occurrence, occurrence_id)
     if occurrence is None:
         abort(404, "场次不存在或不在您的管辖范围内")
     return occurrence
@@ -147,7 +149,7 @@ def _save(actor, form: EventForm, event: Event | None, data):
     following = None
     if form.edit_scope is not None and form.edit_scope.data == "following":
         raw = form.occurrence.data or ""
-        following = db.session.get(Occurrence, int(raw)) if raw.isdigit() and len(raw) < 10 else None
+        following = scope.get(Occurrence, int(raw)) if raw.isdigit() and len(raw) < 10 else None
         if following is None or following.event_id != event.id:
             raise ValidationError("请选择从哪一场开始修改", "occurrence")
     reason = form.reason.data if form.reason is not None else None

@@ -11,6 +11,8 @@ Views are thin: load, validate the form, call the service, commit, respond. Serv
 """
 from __future__ import annotations
 
+from calendar_app.accounts import scope
+
 import re
 from datetime import datetime, time, timedelta
 from functools import wraps
@@ -109,7 +111,7 @@ def _render_queue(failed: ReturnForm | None = None, failed_id: int | None = None
 
 
 def _submitted_or_404(event_id: int) -> Event:
-    event = db.session.get(Event, event_id)
+    event = scope.get(Event, event_id)
     if event is None:
         abort(404, "找不到该活动，或它不在您的管辖范围内")
     return event
@@ -379,7 +381,7 @@ def _area_choices(kinds: tuple[str, ...] | None = None) -> list[tuple[int, str]]
 
 
 def _venue_or_404(venue_id: int, *, edit: bool = False) -> Venue:
-    venue = db.session.get(Venue, venue_id)
+    venue = scope.get(Venue, venue_id)
     if venue is None:
         abort(404, "找不到该场馆，或它不在您的管辖范围内")
     if edit and not g.scope.contains(venue.area):
@@ -516,7 +518,7 @@ def _check_grant(role: str | None, area_id: int | None) -> None:
 
 
 def _user_or_404(user_id: int, *, change: bool = True) -> User:
-    user = db.session.get(User, user_id)
+    user = scope.get(User, user_id)
     if user is None:
         abort(404, "找不到该用户，或其不在您的管辖范围内")
     if change and user.role == "admin" and g.actor.role != "admin":

@@ -5,6 +5,8 @@ staff neither see nor reach anything of 临淄区 (404 on guessed ids); every PO
 """
 from __future__ import annotations
 
+from tests.world import weekly_body
+
 import re
 from datetime import date, timedelta
 from urllib.parse import urlsplit
@@ -25,12 +27,7 @@ from tests.workflow.conftest import PASSWORD
 # --- helpers -------------------------------------------------------------------------------------------------
 
 
-def _weekly(world, **overrides) -> dict:
-    body = {"title": "戏曲进乡村·东崖村", "area": world.areas["dongya"].id, "venue": world.venues["dongya_square"].id,
-            "edition": world.edition.id, "starts_local": "2026-12-05T19:00", "ends_local": "2026-12-05T21:00",
-            "rrule": "FREQ=WEEKLY;BYDAY=SA;COUNT=6", "category": "opera"}
-    body.update(overrides)
-    return body
+_weekly = weekly_body
 
 
 def _submitted(client, world, **overrides) -> int:

@@ -1,18 +1,15 @@
 """Coordinators and staff schedule, change and publish events through the API, within their scope."""
 from __future__ import annotations
 
+from tests.world import weekly_body
+
 from sqlalchemy import func, select
 
 from calendar_app.audit.models import AuditLog
 from calendar_app.events.models import Event, EventChange, Occurrence
 
 
-def _weekly(world, **overrides) -> dict:
-    body = {"title": "戏曲进乡村·东崖村", "area": world.areas["dongya"].id, "venue": world.venues["dongya_square"].id,
-            "edition": world.edition.id, "starts_local": "2026-12-05T19:00", "ends_local": "2026-12-05T21:00",
-            "rrule": "FREQ=WEEKLY;BYDAY=SA;COUNT=6", "category": "opera"}
-    body.update(overrides)
-    return body
+_weekly = weekly_body
 
 
 def _events(db) -> int:
