@@ -31,6 +31,7 @@ from calendar_app.venues.models import Venue
 __all__ = ["install", "keys_for_events"]
 
 _INFO_KEY = "feeds.marked"
+_KNOWN_KEY = "feeds.known_events"
 #: Attributes whose change no feed shows.
 _IGNORED = {
     Event: {"created_at", "updated_at", "created_by_id", "split_from_id"},
@@ -62,41 +63,66 @@ def _relevant(obj, session: Session) -> bool:
     return any(attr.key not in ignored and attr.history.has_changes() for attr in state.attrs)
 
 
-def _changed_event_ids(session: Session, objects) -> tuple[set[int], bool]:
-    """Ids of the events whose feeds these objects touch, and whether every feed is touched."""
+def _changed_events(session: Session, objects) -> tuple[set[int], set[int], set[int], bool]:
+    """What these objects touch: (event ids, events whose feed references changed, venue ids
+    their occurrences now sit at, every feed?)."""
     event_ids: set[int] = set()
+    moved: set[int] = set()
+    venue_ids: set[int] = set()
     for obj in objects:
         if not isinstance(obj, (Event, Occurrence, *_EVERYTHING)) or not _relevant(obj, session):
             continue
         if isinstance(obj, _EVERYTHING) or (isinstance(obj, Event) and obj in session.deleted):
             # Names of places, programmes and areas appear in many feeds; a deleted event's rows are gone.
-            return set(), True
+            return set(), set(), set(), True
         state = inspect(obj)
         if isinstance(obj, Event):
             # An object expired by a commit keeps its key in the identity, not in its dict.
-            event_ids.add(state.identity[0] if state.identity else state.dict.get("id"))
+            event_id = state.identity[0] if state.identity else state.dict.get("id")
+            event_ids.add(event_id)
+            if obj in session.new or any(state.attrs[name].history.has_changes() for name in _EVENT_REFS):
+                moved.add(event_id)
         else:
             history = state.attrs.event_id.history
             event_ids |= {obj.event_id, *(history.deleted or ())}  # loads event_id when expired
-    return {i for i in event_ids if i is not None}, False
+            if obj not in session.new and any(i is not None for i in history.deleted or ()):
+                moved |= {obj.event_id, *history.deleted}  # an occurrence handed to another series
+            if obj.venue_id is not None and (obj in session.new or state.attrs.venue_id.history.has_changes()):
+                venue_ids.add(obj.venue_id)
+    return {i for i in event_ids if i is not None}, moved, venue_ids, False
+
+
+def _known(session: Session) -> set[int]:
+    """Events whose feeds, as the database holds them now, this transaction has already marked."""
+    return session.info.setdefault(_KNOWN_KEY, set())
 
 
 def _before_flush(session: Session, _flush_context, _instances) -> None:
-    # Feeds that show the rows as they are before this flush (an event leaving a programme or a venue).
-    event_ids, everything = _changed_event_ids(session, chain(session.dirty, session.deleted))
+    # Feeds that show the rows as they are before this flush (an event leaving a programme or a venue);
+    # for an event already looked at in this transaction they are marked, unless a bulk statement ran.
+    event_ids, _moved, _venues, everything = _changed_events(session, chain(session.dirty, session.deleted))
     if everything:
         _record(session, {EVERY_FEED})
-    elif event_ids:
-        _record(session, keys_for_events(session, event_ids))
+        return
+    unknown = event_ids - _known(session)
+    if unknown:
+        _record(session, keys_for_events(session, unknown))
+        _known(session).update(unknown)
 
 
 def _after_flush(session: Session, _flush_context) -> None:
-    # ... and the feeds that show them as they are now.
-    event_ids, everything = _changed_event_ids(session, chain(session.new, session.dirty))
+    # ... and the feeds that show them as they are now: looked up again only for new events and
+    # events whose programme, edition, venue, area or category changed; an occurrence at another
+    # venue adds that venue's feed.
+    event_ids, moved, venue_ids, everything = _changed_events(session, chain(session.new, session.dirty))
     if everything:
         _record(session, {EVERY_FEED})
-    elif event_ids:
-        _record(session, keys_for_events(session, event_ids))
+        return
+    known = _known(session)
+    lookup = (event_ids - known) | (moved & event_ids)
+    keys = keys_for_events(session, lookup) if lookup else set()
+    known |= lookup
+    _record(session, keys | {f"venue:{i}" for i in venue_ids})
 
 
 def _bulk_statement(state: ORMExecuteState) -> None:
@@ -106,6 +132,8 @@ def _bulk_statement(state: ORMExecuteState) -> None:
     if not classes & {Event, Occurrence, *_EVERYTHING}:
         return
     event_id = _single_event(state) if classes == {Occurrence} and not state.is_insert else None
+    # The statement may change what any event refers to: later flushes look their feeds up again.
+    state.session.info.pop(_KNOWN_KEY, None)
     if event_id is None:
         _record(state.session, {EVERY_FEED})
     else:
@@ -164,6 +192,10 @@ def _record(session: Session, keys: set[str]) -> None:
     marked |= new
 
 
-def _forget_marks(session: Session, _transaction) -> None:
-    # A new transaction records its own changes (a rolled-back one took its rows with it).
+def _forget_marks(session: Session, transaction) -> None:
+    # A new transaction records its own changes (a rolled-back one took its rows with it). Every
+    # flush runs in a subtransaction of its own; its end is not the end of what the database holds.
+    if transaction.parent is not None and not transaction.nested:
+        return
     session.info.pop(_INFO_KEY, None)
+    session.info.pop(_KNOWN_KEY, None)

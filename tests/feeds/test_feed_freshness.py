@@ -174,6 +174,51 @@ def test_occurrence_moved_to_another_venue_marks_both_venue_feeds(db, scene):
     assert "*" not in _pending(db)
 
 
+def test_an_event_edited_then_moved_in_one_transaction_marks_the_new_programs_feed(db, scene):
+    # The first flush looks the event's feeds up; the second, moving it, must not trust that memo.
+    other = factories.program(scene["district"], name="农村公益电影放映", slug="film")
+    db.session.commit()
+    db.session.execute(FeedChange.__table__.delete())
+    db.session.commit()
+    event = scene["event"]
+    event.title = "戏曲进乡村·冬季场"
+    db.session.flush()
+    event.program_id = other.id
+    db.session.flush()
+    db.session.commit()
+    assert {f"program:{scene['program'].id}", f"program:{other.id}", f"event:{event.id}"} <= _pending(db)
+    assert "*" not in _pending(db)
+
+
+def test_feed_bookkeeping_of_a_new_series_is_one_lookup_not_one_per_flush(db, scene):
+    """Booking a series flushes the event, then its occurrences: the feeds are looked up once."""
+    from sqlalchemy import event as sa_event
+
+    from calendar_app.events.services import EventData, create_event
+
+    lookups = []
+
+    def count(conn, cursor, statement, *args):
+        if statement.lstrip().upper().startswith("SELECT AREAS.PATH"):
+            lookups.append(statement)
+
+    data = EventData(title="周末非遗课堂", area_id=scene["village"].id, venue_id=scene["venue"].id,
+                     program_id=scene["program"].id, category="opera",
+                     starts_local=datetime(2026, 12, 5, 9), ends_local=datetime(2026, 12, 5, 11),
+                     rrule="FREQ=WEEKLY;COUNT=10", status="draft")
+    engine = db.engine
+    sa_event.listen(engine, "before_cursor_execute", count)
+    try:
+        event, _ = create_event(data, now=DEMO_NOW)
+        db.session.commit()
+    finally:
+        sa_event.remove(engine, "before_cursor_execute", count)
+    assert len(lookups) == 1
+    pending = _pending(db)
+    area_keys = {f"area:{a}" for a in (scene["district"].id, scene["town"].id, scene["village"].id)}
+    assert {f"event:{event.id}", f"program:{scene['program'].id}", f"venue:{scene['venue'].id}"} | area_keys <= pending
+
+
 def test_bulk_update_of_one_events_occurrences_marks_that_events_feeds(db, scene):
     event = scene["event"]
     db.session.execute(update(Occurrence).where(Occurrence.event_id == event.id).values(is_public=True))
