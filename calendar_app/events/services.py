@@ -231,13 +231,14 @@ def _local_date(instant: datetime, tz: ZoneInfo) -> date:
 
 
 def sync_occurrences(event: Event, *, now: datetime | None = None, since: datetime | None = None,
-                     clash_override: str | None = None, user_id: int | None = None) -> None:
+                     clash_override: str | None = None, user_id: int | None = None) -> list[Occurrence]:
     """Make the stored occurrences equal the series' instances up to the horizon.
 
     What people did to single occurrences survives: a moved or cancelled occurrence (`is_detached`)
     and one with reported attendance keep their times and status. When an edit changes the series'
     time of day their original start changes too, so they are matched again by local date. Rows before
-    `since` are left untouched (history, for "this and following").
+    `since` are left untouched (history, for "this and following"). Returns the rows kept or added
+    (from `since` on).
     """
     tz = ZoneInfo(event.timezone)
     spec = series_spec(event)
@@ -246,7 +247,9 @@ def sync_occurrences(event: Event, *, now: datetime | None = None, since: dateti
     instances = recurrence.expand(spec, window_start, until)
     if since is not None:
         instances = [i for i in instances if i.start_utc >= since]
-    existing_rows = db.session.scalars(select(Occurrence).where(Occurrence.event_id == event.id)).all()
+    # A series not yet flushed has no stored rows to look up.
+    existing_rows = [] if event.id is None else db.session.scalars(
+        select(Occurrence).where(Occurrence.event_id == event.id)).all()
     existing = {o.original_starts_at: o for o in existing_rows if since is None or o.original_starts_at >= since}
     wanted = {i.start_utc: i for i in instances}
     common = _denormalised(event)
@@ -291,6 +294,7 @@ def sync_occurrences(event: Event, *, now: datetime | None = None, since: dateti
     kept += [o for o in orphans if o.attendance is not None and o not in kept]
     event.stored_until = until
     hold_venues(event, kept, override_reason=clash_override, user_id=user_id)
+    return kept
 
 
 def extend_occurrences(event: Event, *, now: datetime | None = None) -> int:
@@ -337,9 +341,9 @@ def create_event(data: EventData, *, user_id: int | None = None, now: datetime |
     event = Event(uid=new_uid(), sequence=0, created_by_id=user_id, revised_at=now or utcnow())
     _apply(event, clean)
     db.session.add(event)
-    db.session.flush()
-    sync_occurrences(event, now=now, clash_override=clash_override, user_id=user_id)
-    warnings += scheduling_hints(event)
+    # The event and its occurrences are written in one flush, after the venue check.
+    stored = sync_occurrences(event, now=now, clash_override=clash_override, user_id=user_id)
+    warnings += scheduling_hints(event, stored)
     record("event.create", "event", event.id, user_id=user_id, changes={"title": clean.title})
     return event, warnings
 
@@ -372,8 +376,8 @@ def update_series(event: Event, data: EventData, *, user_id: int | None = None,
         return event, warnings
     _apply(event, clean)
     _bump(event, now)
-    sync_occurrences(event, now=now, clash_override=clash_override, user_id=user_id)
-    warnings += scheduling_hints(event)
+    stored = sync_occurrences(event, now=now, clash_override=clash_override, user_id=user_id)
+    warnings += scheduling_hints(event, stored)
     record("event.update", "event", event.id, user_id=user_id, changes=changes)
     return event, warnings
 
@@ -422,8 +426,8 @@ def split_series(event: Event, occurrence: Occurrence, data: EventData, *, user_
     event = db.session.get(Event, event.id)
     new_event = db.session.get(Event, new_event.id)
     sync_occurrences(event, now=now)
-    sync_occurrences(new_event, now=now, clash_override=clash_override, user_id=user_id)
-    warnings += scheduling_hints(new_event)
+    stored = sync_occurrences(new_event, now=now, clash_override=clash_override, user_id=user_id)
+    warnings += scheduling_hints(new_event, stored)
     record("event.split", "event", event.id, user_id=user_id,
            changes={"new_event_id": new_event.id, "split_at": split_at.isoformat()})
     return new_event, warnings
@@ -540,11 +544,14 @@ def report_attendance(occurrence: Occurrence, attendance: int, *, user_id: int |
     return occurrence
 
 
-def scheduling_hints(event: Event) -> list[str]:
-    """Warnings for occurrences that land on a statutory holiday or a 调休 working day (next 18 months)."""
+def scheduling_hints(event: Event, occurrences: list[Occurrence] | None = None) -> list[str]:
+    """Warnings for occurrences that land on a statutory holiday or a 调休 working day (next 18 months).
+
+    `occurrences` are the event's stored rows when the caller has them at hand (all of them)."""
     from calendar_app.festivals.services import hints_for_dates
 
     tz = ZoneInfo(event.timezone)
-    dates = sorted({o.starts_at.astimezone(tz).date() for o in db.session.scalars(
-        select(Occurrence).where(Occurrence.event_id == event.id, Occurrence.status != "cancelled"))})
+    if occurrences is None:
+        occurrences = db.session.scalars(select(Occurrence).where(Occurrence.event_id == event.id)).all()
+    dates = sorted({o.starts_at.astimezone(tz).date() for o in occurrences if o.status != "cancelled"})
     return hints_for_dates(dates)

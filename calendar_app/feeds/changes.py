@@ -119,9 +119,19 @@ def _after_flush(session: Session, _flush_context) -> None:
         _record(session, {EVERY_FEED})
         return
     known = _known(session)
-    lookup = (event_ids - known) | (moved & event_ids)
-    keys = keys_for_events(session, lookup) if lookup else set()
-    known |= lookup
+    keys: set[str] = set()
+    created: set[int] = set()
+    for event in (obj for obj in session.new if isinstance(obj, Event)):
+        # A new event's references are all in memory (its occurrences are new too: their venues follow).
+        keys |= _keys_from_refs(session, {event.id}, {"program_id": {event.program_id},
+                                "edition_id": {event.edition_id}, "venue_id": {event.venue_id},
+                                "area_id": {event.area_id}, "category": {event.category}})
+        created.add(event.id)
+    known |= created
+    lookup = (event_ids - known) | ((moved & event_ids) - created)
+    if lookup:
+        keys |= keys_for_events(session, lookup)
+        known |= lookup
     _record(session, keys | {f"venue:{i}" for i in venue_ids})
 
 
@@ -170,12 +180,20 @@ def keys_for_events(session: Session, event_ids: set[int]) -> set[str]:
         # Occurrences held at another venue put the event in that venue's feed too.
         refs["venue_id"] |= set(conn.scalars(select(Occurrence.venue_id).where(
             Occurrence.event_id.in_(chunk), Occurrence.venue_id.is_not(None)).distinct()))
-    keys = {"all"} | {f"event:{i}" for i in ids}
+    return _keys_from_refs(session, set(ids), refs)
+
+
+def _keys_from_refs(session: Session, event_ids: set[int], refs: dict[str, set]) -> set[str]:
+    refs = {name: {v for v in values if v is not None} for name, values in refs.items()}
+    keys = {"all"} | {f"event:{i}" for i in event_ids}
     keys |= {f"program:{i}" for i in refs["program_id"]} | {f"edition:{i}" for i in refs["edition_id"]}
     keys |= {f"venue:{i}" for i in refs["venue_id"]} | {f"category:{c}" for c in refs["category"]}
     areas: set[int] = set()
-    for path in conn.scalars(select(Area.path).where(Area.id.in_(sorted(refs["area_id"])))):
-        areas |= {int(p) for p in path.strip("/").split("/") if p}
+    for area_id in sorted(refs["area_id"]):
+        with session.no_autoflush:
+            area = session.get(Area, area_id)  # areas are few and usually loaded already
+        if area is not None:
+            areas |= {int(p) for p in area.path.strip("/").split("/") if p}
     keys |= {f"area:{i}" for i in areas} | {f"private:{i}" for i in areas}
     return keys
 

@@ -79,7 +79,8 @@ def hints_for_dates(dates: list[date]) -> list[str]:
     """Warnings for dates on a statutory holiday or a 调休 working day, one line per kind."""
     if not dates:
         return []
-    rows = db.session.scalars(select(OfficialDay).where(OfficialDay.day.in_(dates)).order_by(OfficialDay.day)).all()
+    rows = db.session.execute(select(OfficialDay.day, OfficialDay.kind, OfficialDay.name)
+                              .where(OfficialDay.day.in_(dates)).order_by(OfficialDay.day)).all()
     hints = []
     workdays = [r for r in rows if r.kind == "workday"]
     holidays_ = [r for r in rows if r.kind == "holiday"]
