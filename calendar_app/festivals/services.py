@@ -75,12 +75,32 @@ def days(start: date, end: date) -> list[Day]:
     return result
 
 
+_CACHE_KEY = "festivals.official_days"
+
+
+def _official_days_of(years: set[int]) -> dict[date, tuple]:
+    """The official days of `years` (day -> (day, kind, name)), read once per transaction: a
+    spreadsheet import asks for every row, and the table changes only through the two writers below."""
+    transaction = db.session().get_transaction()
+    cached = db.session.info.get(_CACHE_KEY)
+    if cached is None or cached[0] is not transaction:
+        cached = (transaction, set(), {})
+        db.session.info[_CACHE_KEY] = cached
+    _tx, loaded, days = cached
+    for year in sorted(years - loaded):
+        for row in db.session.execute(select(OfficialDay.day, OfficialDay.kind, OfficialDay.name).where(
+                OfficialDay.day >= date(year, 1, 1), OfficialDay.day <= date(year, 12, 31))):
+            days[row.day] = row
+        loaded.add(year)
+    return days
+
+
 def hints_for_dates(dates: list[date]) -> list[str]:
     """Warnings for dates on a statutory holiday or a 调休 working day, one line per kind."""
     if not dates:
         return []
-    rows = db.session.execute(select(OfficialDay.day, OfficialDay.kind, OfficialDay.name)
-                              .where(OfficialDay.day.in_(dates)).order_by(OfficialDay.day)).all()
+    official = _official_days_of({d.year for d in dates})
+    rows = [official[d] for d in sorted(set(dates)) if d in official]
     hints = []
     workdays = [r for r in rows if r.kind == "workday"]
     holidays_ = [r for r in rows if r.kind == "holiday"]
@@ -97,6 +117,7 @@ def hints_for_dates(dates: list[date]) -> list[str]:
 
 def sync_official_days(years: list[int]) -> dict[int, int]:
     """Load chinesecalendar's data for `years` into the table; staff rows are kept. Returns rows per year."""
+    db.session.info.pop(_CACHE_KEY, None)
     loaded = {}
     for year in years:
         try:
@@ -123,6 +144,7 @@ def set_official_day(day: date, kind: str, name: str) -> OfficialDay:
     if not date(1901, 1, 1) <= day <= date(2099, 12, 31):
         raise ValidationError(f"日期超出支持范围（1901–2099 年）：{day}", "day")
     name = clean_text(name, field="name", label="节日名称", max_length=64, required=True)
+    db.session.info.pop(_CACHE_KEY, None)
     row = db.session.get(OfficialDay, day)
     if row is None:
         row = OfficialDay(day=day)

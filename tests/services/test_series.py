@@ -225,6 +225,18 @@ def test_event_on_a_makeup_working_day_gets_a_warning(db, town):
     assert any("法定节假日" in w and "国庆" in w for w in warnings)
 
 
+def test_a_holiday_entered_by_staff_warns_the_next_booking_in_the_same_transaction(db, town):
+    from calendar_app.festivals.services import set_official_day
+
+    data = EventData(title="搭岭村书画展", area_id=town.id, starts_local=datetime(2027, 6, 1, 9),
+                     ends_local=datetime(2027, 6, 1, 11), status="published")
+    _, warnings = create_event(data, now=NOW)
+    assert warnings == []  # 2027's official days are not loaded: nothing is known about 1 June
+    set_official_day(date(2027, 6, 1), "holiday", "端午节")
+    _, warnings = create_event(data, now=NOW)
+    assert warnings == ["有场次安排在法定节假日：6月1日（端午节），请确认场馆开放与人员安排"]
+
+
 @pytest.mark.parametrize("field,value,message", [
     ("rrule", "FREQ=SOMETIMES", "重复规则无法解析：未知的重复频率 SOMETIMES"),
     ("rrule", "FREQ=HOURLY", "不支持按秒/分钟/小时重复"),
