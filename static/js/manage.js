@@ -41,7 +41,24 @@
     update();
   }
 
+  /* On a narrow screen the work menu folds behind one button, so the page starts near the top. */
+  function foldMenu() {
+    var toggle = document.querySelector(".nav-toggle");
+    var nav = toggle && document.getElementById(toggle.getAttribute("aria-controls"));
+    if (!nav) {
+      return;
+    }
+    toggle.hidden = false;
+    nav.classList.add("foldable");
+    toggle.addEventListener("click", function () {
+      var open = toggle.getAttribute("aria-expanded") !== "true";
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+      nav.classList.toggle("open", open);
+    });
+  }
+
   function init() {
+    foldMenu();
     var eventForm = document.getElementById("event-form");
     if (eventForm) {
       follow(eventForm, "repeat", "repeat");

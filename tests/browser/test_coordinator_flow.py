@@ -145,3 +145,26 @@ def test_coordinator_schedules_staff_publish_public_sees_it(contexts, live_serve
     desk.screenshot(path=str(artifacts / "manage-event-form-1280.png"), full_page=True)
     desk.goto(event_path)
     desk.screenshot(path=str(artifacts / "manage-event-page-1280.png"), full_page=True)
+
+
+def test_work_menu_folds_behind_one_button_on_a_phone_and_stays_open_on_a_desktop(contexts, artifacts):
+    phone = contexts()
+    sign_in(phone, "linzi_staff", "demo-staff-2026")
+    menu = phone.get_by_role("button", name="菜单")
+    venues_link = phone.get_by_role("navigation", name="工作台导航").get_by_role("link", name="场馆")
+    expect(menu).to_have_attribute("aria-expanded", "false")
+    expect(venues_link).to_be_hidden()
+    # Folded, the page's own heading starts within the first screenful's top quarter.
+    assert phone.get_by_role("heading", level=1).bounding_box()["y"] < 200
+    menu.click()
+    expect(menu).to_have_attribute("aria-expanded", "true")
+    expect(venues_link).to_be_visible()
+    assert_fits_the_phone(phone)
+    phone.screenshot(path=str(artifacts / "manage-menu-open-360.png"))
+    venues_link.click()
+    expect(phone.get_by_role("heading", level=1)).to_contain_text("场馆")
+
+    desktop = contexts(DESKTOP)
+    sign_in(desktop, "linzi_staff", "demo-staff-2026")
+    expect(desktop.get_by_role("button", name="菜单")).to_be_hidden()
+    expect(desktop.get_by_role("navigation", name="工作台导航").get_by_role("link", name="场馆")).to_be_visible()
