@@ -342,3 +342,23 @@ def _register_security_headers(app: Flask) -> None:
             # Pages with personal data: never stored by a shared cache or the browser's back button.
             response.headers["Cache-Control"] = "no-store"
         return response
+
+
+def _cache_long_statement_conversions() -> None:
+    """Let psycopg cache the conversion of long statements too.
+
+    psycopg turns `%(name)s` placeholders into `$n` with a pure-Python parser and keeps the result
+    only for statements under 4 KB and 50 parameters. SQLAlchemy writes the occurrences of a series
+    as one multi-row INSERT (52 evenings: 884 parameters, 19 KB), which was parsed afresh on every
+    booking: about a fifth of its time. The statements repeat per row count, so the cache (psycopg's
+    own, 128 entries) serves them. Checked by tests/test_deployment.py against the pinned version.
+    """
+    try:
+        from psycopg import _queries
+    except ImportError:  # pragma: no cover - psycopg is a dependency
+        return
+    _queries.MAX_CACHED_STATEMENT_LENGTH = max(_queries.MAX_CACHED_STATEMENT_LENGTH, 64 * 1024)
+    _queries.MAX_CACHED_STATEMENT_PARAMS = max(_queries.MAX_CACHED_STATEMENT_PARAMS, 4096)
+
+
+_cache_long_statement_conversions()

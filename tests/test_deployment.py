@@ -31,3 +31,21 @@ def test_readme_production_section_binds_to_loopback_and_requires_the_proxy():
     assert "0.0.0.0" not in production
     assert "gunicorn.conf.py" in production and "proxy_pass http://127.0.0.1:8000" in production
     assert re.search(r"proxy_request_buffering on", production)
+
+
+def test_psycopg_reuses_the_parsed_form_of_a_52_evening_series_insert():
+    """The multi-row INSERT of a weekly series is parsed once, not on every booking (see calendar_app)."""
+    import calendar_app  # noqa: F401  (raises psycopg's limits on import)
+    from psycopg import _queries
+    from psycopg.adapt import Transformer
+
+    row = "(" + ", ".join(f"%(c{j}__{{i}})s::INTEGER" for j in range(17)) + ")"
+    sql = ("INSERT INTO occurrences SELECT * FROM (VALUES "
+           + ", ".join(row.format(i=i) for i in range(52)) + ") AS imp").encode()
+    params = {f"c{j}__{i}": i for i in range(52) for j in range(17)}
+    assert len(sql) > 4096 and len(params) > 50  # beyond psycopg's own defaults
+    before = _queries._query2pg.cache_info()
+    for _ in range(3):
+        _queries.PostgresQuery(Transformer()).convert(sql, params)
+    after = _queries._query2pg.cache_info()
+    assert after.hits - before.hits >= 2
