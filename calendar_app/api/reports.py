@@ -30,9 +30,7 @@ def _year(args: QueryArgs, required: bool) -> int | None:
         if required:
             raise ValidationError("请提供参数 year（四位年份）", "year")
         return None
-    if not raw.isascii() or not raw.isdigit() or len(raw) != 4 or not 1901 <= int(raw) <= 2099:
-        raise ValidationError(f"参数 year 应为 1901–2099 之间的四位年份：{raw[:8]}", "year")
-    return int(raw)
+    return periods.parse_year(raw)
 
 
 def _private(response):

@@ -89,7 +89,7 @@ def timeline(days: list[str], bars: list[list[tuple[float, float, str, bool]]], 
              open_spans: list[list[tuple[float, float]]] | None = None) -> Markup:
     """One row per day, 0-24 h across; bars are (from hour, to hour, label, outside opening hours)."""
     left, top, row, hour = 70, 26, 30, 26
-    width = left + 24 * hour + 10
+    width = left + 24 * hour + 26  # room for the last label, 24:00
     height = top + row * len(days) + 40
     body = []
     for h in range(0, 25, 3):

@@ -42,6 +42,14 @@ def checked(start: date, end: date) -> Period:
     return Period(start, end)
 
 
+def parse_year(raw: str, field: str = "year") -> int:
+    """A year written as four ASCII digits, 1901-2099 (the supported calendar years)."""
+    if not raw.isascii() or not raw.isdigit() or len(raw) != 4 or not 1901 <= int(raw) <= 2099:
+        shown = "".join(ch if ch.isalnum() else "?" for ch in raw[:8])
+        raise ValidationError(f"参数 {field} 应为 1901–2099 之间的四位年份：{shown}", field)
+    return int(raw)
+
+
 def _month_start(day: date) -> date:
     return day.replace(day=1)
 

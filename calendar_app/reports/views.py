@@ -138,7 +138,8 @@ def venue_load_page(fmt: str | None):
     except ValidationError as exc:
         db.session.rollback()
         return render_template("reports/venue_load.html", error=exc.message, report=None, **context), 400
-    report = venue_load(g.scope, period, granularity, tz=clock.local_zone(), area=area, venue=venue, kind=venue_kind)
+    report = venue_load(g.scope, period, granularity, tz=clock.local_zone(), area=area, venue=venue, kind=venue_kind,
+                        with_attendance=True)
     name = f"场馆使用_{period.start:%Y%m%d}-{period.end:%Y%m%d}"
     if fmt == "csv":
         return _download("csv", name, tables.VENUE_HEADERS, tables.venue_rows(report))
@@ -207,7 +208,7 @@ def venue_detail(venue_id: int, fmt: str | None):
         return render_template("reports/venue.html", error=exc.message, venue=venue, report=None, **context), 400
     tz = clock.local_zone()
     booked, open_, bookings = week_hour_grid(venue, period, tz)
-    report = venue_load(g.scope, period, "week", tz=tz, venue=venue)
+    report = venue_load(g.scope, period, "week", tz=tz, venue=venue, with_attendance=True)
     load = report.venues[0] if report.venues else None
     hours = [f"{h:02d}" for h in range(24)]
     grid_rows = [[WEEKDAY_LABELS[d]] + [round(booked[d][h] / HOUR, 2) for h in range(24)] for d in range(7)]
@@ -316,9 +317,7 @@ def progress_page(fmt: str | None):
 
 
 def _year(raw: str) -> int:
-    if not raw.isascii() or not raw.isdigit() or len(raw) != 4 or not 1901 <= int(raw) <= 2099:
-        raise ValidationError(f"年份应为 1901–2099 之间的四位数字：{raw[:8]}", "year")
-    return int(raw)
+    return periods.parse_year(raw)
 
 
 # --- year summary ----------------------------------------------------------------------------

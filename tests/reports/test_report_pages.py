@@ -82,3 +82,10 @@ def test_reports_are_linked_from_the_management_navigation(sign_in):
 def test_pages_need_a_login(client):
     response = client.get("/manage/reports/venue-load")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_the_dashboard_links_to_the_reports(sign_in):
+    staff = sign_in("staff").get("/manage/").get_data(as_text=True)
+    assert 'href="/manage/reports/venue-load"' in staff and 'href="/manage/reports/year-summary"' in staff
+    coordinator = sign_in("coord").get("/manage/").get_data(as_text=True)
+    assert 'href="/manage/reports/progress"' in coordinator and "/manage/reports/venue-load" not in coordinator
