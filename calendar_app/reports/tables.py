@@ -76,3 +76,26 @@ def summary_month_table(summary: YearSummary) -> tuple[list[str], list[list]]:
     totals = summary.month_totals()
     rows.append(["合计"] + [h for h, _a in totals] + [a for _h, a in totals])
     return headers, rows
+
+
+def _pair(held: int, attendance: int) -> str:
+    return f"{held} 场 / {attendance} 人次" if held or attendance else "—"
+
+
+def summary_town_view(summary: YearSummary) -> tuple[list[str], list[list]]:
+    """For the page: one row per town, one column per program ("N 场 / M 人次"), and the total."""
+    headers = ["镇街"] + [p.program for p in summary.programs] + ["合计"]
+    rows = []
+    for tid, name in summary.towns():
+        cells = [p.towns.get(tid, [name, 0, 0]) for p in summary.programs]
+        rows.append([name] + [_pair(c[1], c[2]) for c in cells]
+                    + [_pair(sum(c[1] for c in cells), sum(c[2] for c in cells))])
+    return headers, rows
+
+
+def summary_month_view(summary: YearSummary) -> tuple[list[str], list[list]]:
+    """For the page: one row per month, one column per program ("N 场 / M 人次"), and the total."""
+    headers = ["月份"] + [p.program for p in summary.programs] + ["合计"]
+    totals = summary.month_totals()
+    rows = [[f"{m + 1}月"] + [_pair(*p.months[m]) for p in summary.programs] + [_pair(*totals[m])] for m in range(12)]
+    return headers, rows

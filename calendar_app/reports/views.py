@@ -44,8 +44,18 @@ def require_user():
     page_actor()
 
 
+#: The query parameters the report pages read; links and downloads carry these and nothing else
+#: (an unexpected `venue_id` or `fmt` in the query would otherwise clash with the URL's own).
+PAGE_PARAMS = ("period", "date", "start", "end", "granularity", "area", "kind", "venue", "week", "edition", "year")
+
+
 def _args() -> QueryArgs:
     return QueryArgs(request.args, forms=True)
+
+
+def _values() -> dict[str, str]:
+    """This request's known query parameters, to fill the forms and build links."""
+    return {k: v for k, v in request.args.items() if k in PAGE_PARAMS}
 
 
 def _staff() -> None:
@@ -70,7 +80,7 @@ def _report_helpers():
         """This page's CSV and XLSX downloads, with the same query."""
         view_args = dict(request.view_args or {})
         view_args.pop("fmt", None)
-        return {fmt: url_for(request.endpoint, fmt=fmt, **view_args, **request.args.to_dict()) for fmt in ("csv", "xlsx")}
+        return {fmt: url_for(request.endpoint, fmt=fmt, **view_args, **_values()) for fmt in ("csv", "xlsx")}
 
     return {"download_links": download_links}
 
@@ -94,7 +104,7 @@ def _period_from(args: QueryArgs) -> tuple[str, periods.Period]:
 
 
 def _nav_links(kind: str, period: periods.Period) -> dict:
-    args = request.args.to_dict()
+    args = _values()
     out = {}
     for key, step in (("prev", -1), ("next", 1)):
         p = periods.shifted(kind, period, step)
@@ -128,7 +138,7 @@ def venue_load_page(fmt: str | None):
     _staff()
     args = _args()
     context = {"area_options": _scope_areas(), "kinds": VENUE_KINDS, "period_kinds": periods.PERIOD_KINDS,
-               "granularities": periods.GRANULARITIES, "values": request.args, "today": clock.today()}
+               "granularities": periods.GRANULARITIES, "values": _values(), "today": clock.today()}
     try:
         kind, period = _period_from(args)
         granularity = args.choice("granularity", periods.GRANULARITIES) or ("day" if kind == "week" else "week")
@@ -150,7 +160,7 @@ def venue_load_page(fmt: str | None):
     report.venues = ranked  # the table lists venues in the heatmap's order
     shown = ranked[:HEATMAP_ROWS]
     columns, every = _column_labels(report)
-    query_args = {k: v for k, v in request.args.items() if k != "venue"}
+    query_args = {k: v for k, v in _values().items() if k != "venue"}
     heatmap = charts.heatmap(
         [(v.name, url_for("reports.venue_detail", venue_id=v.id, **query_args)) for v in shown], columns,
         [[v.cell_utilization(i) for i in range(len(report.buckets))] for v in shown],
@@ -195,7 +205,7 @@ def _finding_details(findings) -> list[dict]:
 def venue_detail(venue_id: int, fmt: str | None):
     _staff()
     args = _args()
-    context = {"period_kinds": periods.PERIOD_KINDS, "values": request.args, "today": clock.today()}
+    context = {"period_kinds": periods.PERIOD_KINDS, "values": _values(), "today": clock.today()}
     try:
         _area, venue, _kind = resolve_filters(g.scope, None, venue_id, None)
         kind, period = _period_from(args)
@@ -260,7 +270,7 @@ def venue_detail(venue_id: int, fmt: str | None):
     timeline = charts.timeline(days, bars, open_spans=spans,
                                title=f"{venue.name}：{monday:%Y-%m-%d} 这一周的预订",
                                desc="每行一天，横轴为 0–24 时；虚线框为开放时间，深色条为预订，橙色条为开放时间外的预订。")
-    week_args = request.args.to_dict()
+    week_args = _values()
     prev_week = url_for("reports.venue_detail", venue_id=venue.id, **{**week_args, "week": (monday - timedelta(days=7)).isoformat()})
     next_week = url_for("reports.venue_detail", venue_id=venue.id, **{**week_args, "week": (monday + timedelta(days=7)).isoformat()})
     return render_template("reports/venue.html", venue=venue, load=load, period=period, period_kind=kind, grid=grid,
@@ -284,7 +294,7 @@ def progress_page(fmt: str | None):
     editions = list(db.session.scalars(visible_editions(g.scope).where(Edition.ends_on >= date(today.year - 2, 1, 1))
                                        .options(selectinload(Edition.program))
                                        .order_by(Edition.starts_on.desc(), Edition.id)))
-    context = {"area_options": _scope_areas(), "edition_options": [(e.id, f"{e.program.name} · {e.name}") for e in editions], "values": request.args, "today": today}
+    context = {"area_options": _scope_areas(), "edition_options": [(e.id, f"{e.program.name} · {e.name}") for e in editions], "values": _values(), "today": today}
     try:
         edition_id = args.id("edition")
         year = None
@@ -328,7 +338,7 @@ def year_summary_page(fmt: str | None):
     _staff()
     args = _args()
     today = clock.today()
-    context = {"area_options": _scope_areas(), "values": request.args, "today": today}
+    context = {"area_options": _scope_areas(), "values": _values(), "today": today}
     try:
         raw = args.raw("year")
         year = today.year if raw is None else _year(raw)
@@ -350,8 +360,8 @@ def year_summary_page(fmt: str | None):
         return _download(fmt, name, tables.SUMMARY_HEADERS, tables.summary_rows(summary),
                          sheets=[("年度汇总", tables.SUMMARY_HEADERS, tables.summary_rows(summary)),
                                  ("按镇街", town_headers, town_rows), ("按月", month_headers, month_rows)])
-    town_headers, town_rows = tables.summary_town_table(summary)
-    month_headers, month_rows = tables.summary_month_table(summary)
+    town_headers, town_rows = tables.summary_town_view(summary)
+    month_headers, month_rows = tables.summary_month_view(summary)
     return render_template("reports/year_summary.html", summary=summary, rows=tables.summary_rows(summary),
                            headers=tables.SUMMARY_HEADERS, town_headers=town_headers, town_rows=town_rows,
                            month_headers=month_headers, month_rows=month_rows, year=year, area=area, error=None,

@@ -89,3 +89,10 @@ def test_the_dashboard_links_to_the_reports(sign_in):
     assert 'href="/manage/reports/venue-load"' in staff and 'href="/manage/reports/year-summary"' in staff
     coordinator = sign_in("coord").get("/manage/").get_data(as_text=True)
     assert 'href="/manage/reports/progress"' in coordinator and "/manage/reports/venue-load" not in coordinator
+
+
+@pytest.mark.parametrize("path", ["/manage/reports/venue-load", "/manage/reports/venues/{venue}",
+                                  "/manage/reports/progress", "/manage/reports/year-summary"])
+def test_stray_query_parameters_do_not_break_links(sign_in, bookings, path):
+    url = path.format(venue=bookings.venues["evening"].id) + "?venue_id=1&fmt=pdf&endpoint=x&period=month&date=2026-12-01"
+    assert sign_in("staff").get(url).status_code == 200
