@@ -73,6 +73,9 @@ def create_app(config: Config | str | None = None) -> Flask:
 
     app.register_blueprint(accounts_bp)
     app.register_blueprint(manage_bp, url_prefix="/manage")
+    from calendar_app.reports.views import bp as reports_bp
+
+    app.register_blueprint(reports_bp, url_prefix="/manage/reports")
 
     from calendar_app.demo.cli import demo_cli
 

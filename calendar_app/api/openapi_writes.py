@@ -155,3 +155,7 @@ from calendar_app.api import openapi_imports as _imports  # noqa: E402  (spreads
 
 PATHS.update(_imports.PATHS)
 SCHEMAS.update(_imports.SCHEMAS)
+from calendar_app.api import openapi_reports as _reports  # noqa: E402  (venue load, progress, year summary)
+
+PATHS.update(_reports.PATHS)
+SCHEMAS.update(_reports.SCHEMAS)

@@ -149,3 +149,4 @@ def assignments():
 
 
 from calendar_app.api import imports  # noqa: E402,F401  (import/export routes register on the same blueprint)
+from calendar_app.api import reports  # noqa: E402,F401  (report routes register on the same blueprint)
