@@ -13,10 +13,11 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
+    from calendar_app import links
     from calendar_app.media import services, storage
     from calendar_app.media.views import bp
 
     storage.init_app(app)
     app.register_blueprint(bp)
     app.jinja_env.globals.update(poster_of=services.poster_of, poster_url=services.poster_url,
-                                 poster_variant=services.poster_variant)
+                                 poster_variant=services.poster_variant, absolute_url=links.absolute)

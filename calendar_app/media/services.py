@@ -1,9 +1,11 @@
 """Store an uploaded poster and attach it to a program, edition or event (flush only, never commit)."""
 from __future__ import annotations
 
-from flask import current_app
+from flask import current_app, g, has_request_context
+from sqlalchemy import literal, select
 
 from calendar_app.db import ValidationError
+from calendar_app.extensions import db
 from calendar_app.media import images
 from calendar_app.media.storage import storage
 
@@ -33,12 +35,47 @@ def set_poster(obj, key: str | None) -> None:
 
 
 def poster_of(obj) -> str | None:
-    """The poster to show for an event (its own, else its edition's, else its program's), edition or program."""
-    for candidate in (obj, getattr(obj, "edition", None), getattr(obj, "program", None)):
-        key = getattr(candidate, "poster_key", None) if candidate is not None else None
-        if key:
-            return key
-    return None
+    """The poster to show for an occurrence or event (its event's own, else its edition's, else its
+    program's), an edition (its own, else its program's) or a program; None when there is none.
+
+    Fallbacks are read from relationships already loaded, else from one small query per request of
+    every edition and program that has a poster (list rows load only a few event columns).
+    """
+    from calendar_app.events.models import Event, Occurrence
+    from calendar_app.programs.models import Edition, Program
+
+    if obj is None:
+        return None
+    if isinstance(obj, Occurrence):
+        own, edition_id, program_id = obj.event.poster_key, obj.edition_id, obj.program_id
+    elif isinstance(obj, Event):
+        own, edition_id, program_id = obj.poster_key, obj.edition_id, obj.program_id
+    elif isinstance(obj, Edition):
+        own, edition_id, program_id = obj.poster_key, None, obj.program_id
+    elif isinstance(obj, Program):
+        return obj.poster_key
+    else:
+        return None
+    if own:
+        return own
+    fallback = _fallback_keys()
+    return fallback.get(("edition", edition_id)) or fallback.get(("program", program_id))
+
+
+def _fallback_keys() -> dict[tuple[str, int], str]:
+    """Poster keys of every edition and program that has one, once per request (a few dozen rows)."""
+    from calendar_app.programs.models import Edition, Program
+
+    if has_request_context() and "poster_fallbacks" in g:
+        return g.poster_fallbacks
+    rows = db.session.execute(
+        select(literal("edition"), Edition.id, Edition.poster_key).where(Edition.poster_key.is_not(None))
+        .union_all(select(literal("program"), Program.id, Program.poster_key).where(Program.poster_key.is_not(None)))
+    ).all()
+    keys = {(kind, ident): key for kind, ident, key in rows}
+    if has_request_context():
+        g.poster_fallbacks = keys
+    return keys
 
 
 def poster_url(key: str, size: str = "card", ext: str = "jpg") -> str:
