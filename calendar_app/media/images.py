@@ -62,6 +62,11 @@ class Poster:
     files: dict[str, bytes]
 
 
+def content_hash(data: bytes) -> str:
+    """The first part of a poster key: 24 hex digits of the SHA-256 of the uploaded bytes."""
+    return hashlib.sha256(data).hexdigest()[:24]
+
+
 def fit(width: int, height: int, box_w: int, box_h: int) -> tuple[int, int]:
     """The size of a width x height image shrunk to fit the box, ratio kept, never enlarged."""
     scale = min(box_w / width, box_h / height, 1.0)
@@ -84,11 +89,11 @@ def process(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES, max_pixels: int 
     if not data:
         raise ImageRejected("请选择要上传的图片文件")
     if len(data) > max_bytes:
-        raise ImageRejected(f"图片文件过大（{len(data) / 1048576:.1f} MB），请上传不超过 {max_bytes // 1048576} MB 的图片")
+        raise ImageRejected(f"图片文件过大（{_mb(len(data))} MB），请上传不超过 {_mb(max_bytes)} MB 的图片")
     image = _open(data, max_pixels)
     image = _clean_rgb(image)
     width, height = image.size
-    key = f"{hashlib.sha256(data).hexdigest()[:24]}-{width}x{height}"
+    key = f"{content_hash(data)}-{width}x{height}"
     files: dict[str, bytes] = {}
     for size, (box_w, box_h, crop) in SIZES.items():
         if crop:
@@ -101,6 +106,10 @@ def process(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES, max_pixels: int 
             resized.save(out, fmt, **options)
             files[file_name(key, size, ext)] = out.getvalue()
     return Poster(key=key, width=width, height=height, files=files)
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1048576:.1f}".removesuffix(".0")
 
 
 def _open(data: bytes, max_pixels: int) -> Image.Image:
