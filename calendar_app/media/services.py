@@ -1,7 +1,7 @@
 """Store an uploaded poster and attach it to a program, edition or event (flush only, never commit)."""
 from __future__ import annotations
 
-from flask import current_app, g, has_request_context
+from flask import current_app, has_request_context, request
 from sqlalchemy import literal, select
 
 from calendar_app.db import ValidationError
@@ -62,19 +62,24 @@ def poster_of(obj) -> str | None:
     return fallback.get(("edition", edition_id)) or fallback.get(("program", program_id))
 
 
+_CACHE_KEY = "calendar_app.poster_fallbacks"
+
+
 def _fallback_keys() -> dict[tuple[str, int], str]:
     """Poster keys of every edition and program that has one, once per request (a few dozen rows)."""
     from calendar_app.programs.models import Edition, Program
 
-    if has_request_context() and "poster_fallbacks" in g:
-        return g.poster_fallbacks
+    # Cached on the request itself (its WSGI environ), never beyond it: a poster changed by the next
+    # request must show there.
+    cache = request.environ if has_request_context() else {}
+    if _CACHE_KEY in cache:
+        return cache[_CACHE_KEY]
     rows = db.session.execute(
         select(literal("edition"), Edition.id, Edition.poster_key).where(Edition.poster_key.is_not(None))
         .union_all(select(literal("program"), Program.id, Program.poster_key).where(Program.poster_key.is_not(None)))
     ).all()
     keys = {(kind, ident): key for kind, ident, key in rows}
-    if has_request_context():
-        g.poster_fallbacks = keys
+    cache[_CACHE_KEY] = keys
     return keys
 
 
