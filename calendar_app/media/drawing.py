@@ -42,8 +42,22 @@ def _mix(a, b, t: float) -> tuple[int, int, int]:
     return tuple(round(x + (y - x) * t) for x, y in zip(a, b))  # type: ignore[return-value]
 
 
-def _wrap(draw: ImageDraw.ImageDraw, text: str, font, width: int) -> list[str]:
-    """Break Chinese text into lines no wider than `width` (any character may end a line)."""
+def _wrap(draw: ImageDraw.ImageDraw, text: str, font, width: int, *, balance: bool = False) -> list[str]:
+    """Break Chinese text into lines no wider than `width` (any character may end a line); `balance`
+    evens out the lines of a short title (no lone last character). Text made of parts joined by " · "
+    breaks between parts when each part fits a line."""
+    if not balance and " · " in text:
+        lines, line = [], ""
+        for part in text.split(" · "):
+            joined = f"{line} · {part}" if line else part
+            if line and draw.textlength(joined, font=font) > width:
+                lines.append(line)
+                line = part
+            else:
+                line = joined
+        lines.append(line)
+        if all(draw.textlength(x, font=font) <= width for x in lines):
+            return lines
     lines, line = [], ""
     for ch in text:
         if draw.textlength(line + ch, font=font) > width and line:
@@ -51,7 +65,11 @@ def _wrap(draw: ImageDraw.ImageDraw, text: str, font, width: int) -> list[str]:
             line = ch
         else:
             line += ch
-    return lines + ([line] if line else [])
+    lines += [line] if line else []
+    if balance and len(lines) > 1:  # even lines: "农村公益电影放映" as 4 + 4, not 7 + a lone "映"
+        per = -(-len(text) // len(lines))
+        lines = [text[i:i + per] for i in range(0, len(text), per)]
+    return lines
 
 
 def draw_poster(title: str, colour: str, *, subtitle: str = "", footer: str = "", size=(960, 1280)) -> bytes:
@@ -77,7 +95,7 @@ def draw_poster(title: str, colour: str, *, subtitle: str = "", footer: str = ""
     big, small = _font(int(width * 0.11)), _font(int(width * 0.05))
     if big is not None:
         y = int(height * (0.42 if height > width else 0.22))
-        for line in _wrap(draw, title, big, width - 2 * frame - 80)[:3]:
+        for line in _wrap(draw, title, big, width - 2 * frame - 80, balance=True)[:3]:
             w = draw.textlength(line, font=big)
             draw.text(((width - w) / 2 + 4, y + 4), line, font=big, fill=_mix(dark, (0, 0, 0), 0.5))
             draw.text(((width - w) / 2, y), line, font=big, fill=(255, 252, 240))
