@@ -56,7 +56,7 @@ def _poster_page(obj, kind: str, title: str, back: str, action: str):
             else:
                 db.session.commit()
                 flash("海报已更新。" if key else "海报已删除。", "success")
-                return redirect(action)
+                return redirect(back)
     return render_template("manage/poster.html", form=form, obj=obj, title=title, back=back,
                            action=action), status
 

@@ -60,3 +60,43 @@ def test_list_rows_show_thumbnails_and_stay_on_the_phone(phone: Page, artifacts)
     assert 40 <= size["width"] <= 56 and size["width"] == size["height"]
     assert_fits_the_phone(phone)
     phone.locator("section.upcoming").screenshot(path=str(artifacts / "program-thumbs-360.png"))
+
+
+def test_program_page_poster_sits_beside_the_heading_on_a_wide_screen(wide: Page, artifacts):
+    wide.goto("/programs/dongting-yuhuo")
+    poster = wide.locator(".page-head figure.poster img")
+    expect(poster).to_be_visible()
+    box, heading = poster.bounding_box(), wide.get_by_role("heading", level=1).bounding_box()
+    assert box["x"] > heading["x"] + 400 and box["width"] <= 260
+    assert wide.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    wide.screenshot(path=str(artifacts / "program-poster-1280.png"))
+
+
+def test_a_coordinator_uploads_a_poster_from_the_phone(phone: Page, artifacts, tmp_path):
+    from tests.browser.test_coordinator_flow import sign_in
+    from tests.media.images import photo_with_gps
+
+    sign_in(phone, "jinshan_coord", "demo-coord-2026")
+    phone.goto("/manage/events")
+    phone.get_by_role("link", name="金山镇合唱团汇报演出").first.click()
+    phone.get_by_role("link", name="上传海报").click()
+    expect(phone.get_by_role("heading", level=1)).to_have_text("海报：金山镇合唱团汇报演出")
+    photo = tmp_path / "合唱团.jpg"
+    photo.write_bytes(photo_with_gps(size=(1200, 900)))
+    phone.get_by_label("海报图片").set_input_files(str(photo))
+    phone.get_by_role("button", name="保存").click()
+    expect(phone.get_by_role("status")).to_contain_text("海报已更新")
+    expect(phone.get_by_role("link", name="更换海报")).to_be_visible()
+    phone.get_by_role("link", name="更换海报").click()
+    expect(phone.locator("figure.poster img")).to_be_visible()
+    assert_fits_the_phone(phone)
+    phone.screenshot(path=str(artifacts / "manage-poster-360.png"), full_page=True)
+
+
+def test_program_page_poster_comes_after_the_heading_on_a_phone(phone: Page, artifacts):
+    phone.goto("/programs/dongting-yuhuo")
+    poster = phone.locator(".page-head figure.poster img")
+    expect(poster).to_be_visible()
+    assert poster.bounding_box()["y"] > phone.locator(".page-head p.description").bounding_box()["y"]
+    assert_fits_the_phone(phone)
+    phone.screenshot(path=str(artifacts / "program-poster-360.png"))
