@@ -130,6 +130,11 @@ def _open(data: bytes, max_pixels: int) -> Image.Image:
             raise ImageRejected(f"图片像素过多（{width}×{height}），请上传不超过 {max_pixels // 1_000_000} 百万像素的图片")
         if width < 16 or height < 16:
             raise ImageRejected("图片太小，请上传至少 16×16 像素的图片")
+        if image.format == "JPEG":
+            # Decode a 12 MP photo at half or quarter scale (JPEG's DCT scaling), still at least the
+            # full size we keep: a fraction of the time and memory. The key records the decoded size.
+            box = SIZES["full"][:2]
+            image.draft("RGB", box)
         try:
             image.seek(0)  # an animated image keeps its first frame
             image.load()

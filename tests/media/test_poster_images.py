@@ -95,3 +95,10 @@ def test_transparent_png_is_laid_on_white():
     Image.new("RGBA", (100, 100), (0, 0, 0, 0)).save(out, "PNG")
     poster = images.process(out.getvalue())
     assert _open(poster.files[images.file_name(poster.key, "full", "jpg")]).getpixel((50, 50)) >= (250, 250, 250)
+
+
+def test_a_large_phone_photo_is_decoded_at_a_reduced_scale_but_never_below_the_full_size():
+    poster = images.process(encoded("JPEG", size=(4000, 3000)), max_bytes=50 * 2**20)
+    assert poster.key.endswith("-2000x1500")  # half scale: still larger than the 1280 px full size
+    full = _open(poster.files[images.file_name(poster.key, "full", "jpg")])
+    assert full.size == (1280, 960)
