@@ -218,10 +218,12 @@ def _build_events(ctx: Ctx) -> None:
            rrule=f"FREQ=DAILY;BYDAY=TU,WE,TH,FR,SA,SU;UNTIL={y}0831T235959Z", organiser="临淄区文化和旅游局",
            description="每晚（周一除外）在文化中心广场的群众文艺演出，由各镇街合唱团、优秀团体轮流登台。")
     _event(ctx, f"linzi-summer-{y}-lantern", title="临淄之夏·灯会专场", area="370305003", venue="yuyanli",
-           start=_at(date(y, 7, 18), 19, 30), end=_at(date(y, 7, 18), 22), program="linzi-summer", edition=summer)
+           start=_at(date(y, 7, 18), 19, 30), end=_at(date(y, 7, 18), 22), program="linzi-summer", edition=summer,
+           description="鱼盐里文旅街区的花灯专场：齐文化主题灯组、非遗花灯制作展示和灯谜竞猜。")
     _event(ctx, f"linzi-summer-{y}-band", title="临淄之夏·乐队音乐节", area="370305001", venue="fangzheng2009",
            start=_at(date(y, 8, 15), 19), end=_at(date(y, 8, 15), 22, 30), program="linzi-summer", edition=summer,
-           is_free=False, registration_url="https://example.org/linzi-band-festival")
+           is_free=False, registration_url="https://example.org/linzi-band-festival",
+           description="方正2009文创街区的户外乐队音乐节：本地原创乐队与高校乐队轮番演出，需在线购票入场。")
 
     # 月季有约 (岳阳楼区): a monthly rendezvous plus the 四季四色 themes as editions.
     _event(ctx, "yueji-monthly", title="月季有约·月度文旅活动", area="430602001", venue="dongting-south",
@@ -238,17 +240,20 @@ def _build_events(ctx: Ctx) -> None:
                  target_attendance=20000)
     _event(ctx, f"yueji-{y}-butterfly", title="“蝶舞洞庭”主题露营节", area="430602001", venue="yueyang-tower",
            start=_at(date(y, 4, 4), 9), end=_at(date(y, 4, 4), 17), program="yueji-youyue", edition=themes[0][0],
-           rrule=f"FREQ=WEEKLY;BYDAY=SA,SU;UNTIL={y}0531T235959Z")
+           rrule=f"FREQ=WEEKLY;BYDAY=SA,SU;UNTIL={y}0531T235959Z",
+           description="春季周末在岳阳楼景区草坪露营：观洞庭湖景、放风筝、亲子手作，“蝶舞洞庭”春季主题。")
     _event(ctx, f"yueji-{y}-waves", title="“踏浪洞庭”群众体育健身活动", area="430602002", venue="port-heritage-park",
            start=_at(date(y, 6, 6), 18, 30), end=_at(date(y, 6, 6), 21), program="yueji-youyue", edition=themes[1][0],
            category="sports", rrule=f"FREQ=WEEKLY;BYDAY=SA;UNTIL={y}0731T235959Z",
            description="花样滑板、花样轮滑、花样自行车以及业余足球俱乐部比赛。")
     _event(ctx, f"yueji-{y}-song", title="“放歌洞庭”非遗文化展演", area="430602001", venue="zhuyin-street",
            start=_at(date(y, 10, 1), 19), end=_at(date(y, 10, 1), 21), program="yueji-youyue", edition=themes[2][0],
-           category="heritage", rrule="FREQ=DAILY;COUNT=7")
+           category="heritage", rrule="FREQ=DAILY;COUNT=7",
+           description="国庆期间每晚在竹荫街：岳阳花鼓戏、巴陵戏选段和洞庭渔歌，非遗传承人现场演唱。")
     _event(ctx, "yueji-mid-autumn", title="“放歌洞庭”中秋赏月晚会", area="430602001", venue="yueyang-tower",
            start=_at(date(y, 9, 25), 19, 30), end=_at(date(y, 9, 25), 21, 30), program="yueji-youyue",
-           edition=themes[2][0], lunar_rule="FESTIVAL=中秋节")
+           edition=themes[2][0], lunar_rule="FESTIVAL=中秋节",
+           description="中秋之夜在岳阳楼下赏月：诗词吟诵、古琴与民乐演奏，“放歌洞庭”秋季主题。")
     _event(ctx, f"yueji-{y}-food", title="“食在洞庭”美食购物周末", area="430602003", venue="dongfeng-lake",
            start=_at(date(y, 12, 5), 17), end=_at(date(y, 12, 5), 22), program="yueji-youyue", edition=themes[3][0],
            category="fair", rrule=f"FREQ=WEEKLY;BYDAY=SA,SU;UNTIL={y + 1}0228T235959Z",
@@ -324,14 +329,17 @@ def _build_events(ctx: Ctx) -> None:
            lunar_rule="FESTIVAL=春节;DAYS=3", description="“临”琅满目“淄”味十足：非遗项目展示展销。")
     _event(ctx, "feiyi-daji-lantern", title="非遗大集·元宵节灯谜会", area="370305001", venue="fangzheng2009",
            start=_lunar_start(y, "元宵节", 18), end=_lunar_start(y, "元宵节", 21, 30), program="feiyi-daji",
-           lunar_rule="FESTIVAL=元宵节")
+           lunar_rule="FESTIVAL=元宵节",
+           description="元宵节晚上在方正2009：猜灯谜、赏花灯、品元宵，非遗传承人现场扎灯。")
     del spring
 
     # A coordinator's draft awaiting review, and one already submitted.
     _event(ctx, f"jinshan-{y}-draft", title="金山镇合唱团汇报演出", area="370305106", venue="dongya-square",
-           start=_at(date(y, 12, 12), 19), end=_at(date(y, 12, 12), 20, 30), status="draft", category="performance")
+           start=_at(date(y, 12, 12), 19), end=_at(date(y, 12, 12), 20, 30), status="draft", category="performance",
+           description="金山镇合唱团年终汇报演出，曲目有《沂蒙山小调》《我和我的祖国》等。")
     _event(ctx, f"jinshan-{y}-submitted", title="搭岭村迎新春书画展", area="370305106202", venue="daling-square",
-           start=_at(date(y, 12, 26), 9), end=_at(date(y, 12, 26), 16), status="submitted", category="exhibition")
+           start=_at(date(y, 12, 26), 9), end=_at(date(y, 12, 26), 16), status="submitted", category="exhibition",
+           description="搭岭村书画爱好者的迎新春作品展，现场写春联、送福字。")
 
 
 _WEEKDAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
