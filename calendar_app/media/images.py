@@ -91,7 +91,10 @@ def process(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES, max_pixels: int 
     if len(data) > max_bytes:
         raise ImageRejected(f"图片文件过大（{_mb(len(data))} MB），请上传不超过 {_mb(max_bytes)} MB 的图片")
     image = _open(data, max_pixels)
-    image = _clean_rgb(image)
+    try:
+        image = _clean_rgb(image)
+    except Exception:  # a malformed EXIF block, a colour mode Pillow cannot convert: the file's fault
+        raise ImageRejected("无法处理这张图片（元数据或颜色格式有误），请另存为普通 JPEG 或 PNG 后上传") from None
     width, height = image.size
     key = f"{content_hash(data)}-{width}x{height}"
     files: dict[str, bytes] = {}
