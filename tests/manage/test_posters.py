@@ -207,3 +207,14 @@ def test_pages_without_a_poster_share_the_sites_default_image(app, client, world
     assert meta["og:image"] == app.config["PUBLIC_BASE_URL"] + "/static/img/og-default.png"
     assert meta["og:title"] == "金山镇" and "金山镇" in meta["description"]
     assert client.get("/static/img/og-default.png").status_code == 200
+
+
+def test_the_events_structured_data_names_its_poster_for_search_engines(app, sign_in, client, jinshan_event):
+    import json
+
+    _upload(sign_in("coord"), f"/manage/events/{jinshan_event.id}/poster", encoded())
+    key = _key(Event, jinshan_event.id)
+    html = client.get(f"/events/{jinshan_event.id}").get_data(as_text=True)
+    data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1))
+    base = app.config["PUBLIC_BASE_URL"]
+    assert data["image"] == [f"{base}/media/posters/{key}-full.jpg", f"{base}/media/posters/{key}-card.jpg"]
