@@ -218,3 +218,16 @@ def test_the_events_structured_data_names_its_poster_for_search_engines(app, sig
     data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1))
     base = app.config["PUBLIC_BASE_URL"]
     assert data["image"] == [f"{base}/media/posters/{key}-full.jpg", f"{base}/media/posters/{key}-card.jpg"]
+
+
+def test_the_api_gives_mini_programs_the_posters_as_absolute_jpeg_urls(app, sign_in, client, world, jinshan_event):
+    base = app.config["PUBLIC_BASE_URL"]
+    assert client.get(f"/api/v1/events/{jinshan_event.id}").get_json()["poster"] is None
+    _upload(sign_in("staff"), f"/manage/programs/{world.program.id}/poster", encoded(size=(600, 800)))
+    key = _key(Program, world.program.id)
+    expected = {"thumb": f"{base}/media/posters/{key}-thumb.jpg", "card": f"{base}/media/posters/{key}-card.jpg",
+                "full": f"{base}/media/posters/{key}-full.jpg", "card_width": 600, "card_height": 800}
+    assert client.get(f"/api/v1/events/{jinshan_event.id}").get_json()["poster"] == expected  # the program's
+    program = next(p for p in client.get("/api/v1/programs").get_json()["items"] if p["id"] == world.program.id)
+    assert program["poster"] == expected
+    assert all(e["poster"] == expected for e in program["editions"])  # no poster of their own: the program's
