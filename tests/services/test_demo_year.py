@@ -8,7 +8,6 @@ from datetime import date
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
