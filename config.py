@@ -98,6 +98,11 @@ class Config:
         #: Proxies in front of the app that set X-Forwarded-For/-Proto (production: nginx, so 1). With 0,
         #: the peer address is the client: behind a proxy every client would share one rate limit.
         self.PROXY_HOPS = _env_int("PROXY_HOPS", 0)
+        #: Directory of uploaded poster images (content-addressed files; back it up with the database).
+        self.MEDIA_ROOT = os.environ.get("MEDIA_ROOT", str(BASE_DIR / "instance" / "media"))
+        #: Largest poster upload in bytes, and in pixels (larger claims are refused as decompression bombs).
+        self.POSTER_MAX_BYTES = _env_int("POSTER_MAX_BYTES", 5 * 1024 * 1024)
+        self.POSTER_MAX_PIXELS = _env_int("POSTER_MAX_PIXELS", 40_000_000)
         #: Let .ics imports fetch URLs on loopback/private addresses (tests only: it opens an SSRF hole).
         self.ICS_IMPORT_ALLOW_PRIVATE = False
 

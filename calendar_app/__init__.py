@@ -64,6 +64,9 @@ def create_app(config: Config | str | None = None) -> Flask:
     app.register_blueprint(health_bp)
     public.init_app(app)
     feeds.init_app(app)
+    from calendar_app import media
+
+    media.init_app(app)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     # The API authenticates writes by bearer token only, never by the session cookie, so a forged
     # cross-site request carries no credentials: it needs no CSRF token.
@@ -286,7 +289,8 @@ def _register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
-        messages = {404: "找不到该页面或资源", 405: "不支持该请求方法", 400: "请求有误", 429: "请求过于频繁，请稍后再试"}
+        messages = {404: "找不到该页面或资源", 405: "不支持该请求方法", 400: "请求有误", 429: "请求过于频繁，请稍后再试",
+                    413: "上传的文件过大，请压缩后重新上传"}
         message = messages.get(exc.code, exc.name)
         if exc.description and exc.description != type(exc).description:
             message = exc.description  # our own abort(404, "区域不存在…") rather than Werkzeug's English default

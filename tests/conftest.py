@@ -70,8 +70,9 @@ def database_url(tmp_path_factory) -> str:
 
 
 @pytest.fixture(scope="session")
-def app(database_url):
+def app(database_url, tmp_path_factory):
     config = TestingConfig()
+    config.MEDIA_ROOT = str(tmp_path_factory.mktemp("media"))  # uploaded posters of this session only
     config.SQLALCHEMY_DATABASE_URI = TestingConfig().SQLALCHEMY_DATABASE_URI if database_url == "sqlite://" else database_url
     if config.SQLALCHEMY_DATABASE_URI.startswith("postgresql://"):
         config.SQLALCHEMY_DATABASE_URI = "postgresql+psycopg://" + config.SQLALCHEMY_DATABASE_URI[len("postgresql://"):]

@@ -7,6 +7,14 @@ from calendar_app.programs.models import CATEGORIES
 
 _nullable_str = {"type": ["string", "null"]}
 _url = {"type": "string", "format": "uri"}
+#: A poster (calendar_app.media): absolute JPEG URLs of its three sizes, or null when there is none.
+_poster = {
+    "type": ["object", "null"],
+    "description": "海报图片（JPEG 绝对地址）；活动没有自己的海报时用所属届次或品牌的海报；没有则为 null",
+    "required": ["thumb", "card", "full", "card_width", "card_height"],
+    "properties": {"thumb": _url, "card": _url, "full": _url, "card_width": {"type": "integer", "minimum": 1},
+                   "card_height": {"type": "integer", "minimum": 1}},
+}
 _nullable_int = {"type": ["integer", "null"]}
 
 SCHEMAS: dict = {
@@ -76,6 +84,7 @@ SCHEMAS: dict = {
             "target_attendance": {"type": ["integer", "null"], "minimum": 0, "description": "目标人次"},
             "url": _url,
             "ical_url": _url,
+            "poster": _poster,
         },
     },
     "Program": {
@@ -91,6 +100,7 @@ SCHEMAS: dict = {
             "area_id": {"type": "integer"},
             "url": _url,
             "ical_url": _url,
+            "poster": _poster,
             "editions": {"type": "array", "items": {"$ref": "#/components/schemas/Edition"}},
         },
     },
@@ -156,6 +166,7 @@ SCHEMAS: dict = {
             "is_series": {"type": "boolean"},
             "url": _url,
             "ical_url": _url,
+            "poster": _poster,
         },
     },
     "EventDetail": {

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 from calendar_app import links
 from calendar_app.feeds.urls import ical_url
+from calendar_app.media.services import poster_of, poster_variant
 from calendar_app.events.models import Event, Occurrence
 from calendar_app.programs.models import Edition, Program
 from calendar_app.venues.models import WEEKDAY_LABELS, Venue
@@ -38,6 +39,17 @@ def venue_to_json(venue: Venue) -> dict:
     }
 
 
+def poster_to_json(obj) -> dict | None:
+    """The poster of a program, edition or event (an event's falls back to its edition's, then its
+    program's) as absolute JPEG URLs per size (mini programs and share cards take JPEG), or None."""
+    key = poster_of(obj)
+    if key is None:
+        return None
+    card = poster_variant(key, "card")
+    body = {size: links.absolute(poster_variant(key, size)["jpg"]) for size in ("thumb", "card", "full")}
+    return {**body, "card_width": card["width"], "card_height": card["height"]}
+
+
 def edition_to_json(edition: Edition) -> dict:
     return {
         "id": edition.id,
@@ -51,6 +63,7 @@ def edition_to_json(edition: Edition) -> dict:
         "target_attendance": edition.target_attendance,
         "url": links.absolute(links.edition_path(edition.id)),
         "ical_url": ical_url("edition", edition),
+        "poster": poster_to_json(edition),
     }
 
 
@@ -65,6 +78,7 @@ def program_to_json(program: Program) -> dict:
         "area_id": program.area_id,
         "url": links.absolute(links.program_path(program.slug)),
         "ical_url": ical_url("program", program),
+        "poster": poster_to_json(program),
         "editions": [edition_to_json(e) for e in program.editions],
     }
 
@@ -122,4 +136,5 @@ def event_to_json(event: Event) -> dict:
         "is_series": event.is_series,
         "url": links.absolute(links.event_path(event.id)),
         "ical_url": ical_url("event", event),
+        "poster": poster_to_json(event),
     }

@@ -72,7 +72,7 @@ def _venues(ctx: Ctx) -> None:
         name = f"{area.name}综合文化站"
         venue = db.session.scalar(select(Venue).where(Venue.name == name, Venue.area_id == area.id))
         if venue is None:
-            venue = create_venue(name=name, area_id=area.id, kind="theatre", address=f"临淄区{area.name}综合文化站",
+            venue = create_venue(name=name, area_id=area.id, kind="theatre", address=f"山东省淄博市临淄区{area.name}综合文化站",
                                  capacity=200, latitude=round(36.78 + 0.01 * (i % 6), 4),
                                  longitude=round(118.26 + 0.02 * (i // 2), 4), is_indoor=True,
                                  opening_hours={d: [("09:00", "21:00")] for d in range(7)})
@@ -117,6 +117,7 @@ def _event(ctx: Ctx, key: str, *, title: str, area: str, venue: str | None, star
     event = db.session.scalar(select(Event).where(Event.uid == uid))
     if event is not None:
         return event
+    kwargs["description"] = _naming_the_city(ctx.areas[area], title, kwargs.get("description"))
     program_obj = ctx.programs[program] if program else None
     edition_obj = ctx.editions[(program, edition)] if edition else None
     venue_obj = ctx.venues[venue] if venue else None
@@ -142,6 +143,22 @@ def _event(ctx: Ctx, key: str, *, title: str, area: str, venue: str | None, star
     return event
 
 
+def _naming_the_city(area: Area, title: str, description: str | None) -> str:
+    """The description, opening with the city, district and town when neither names the city yet.
+
+    A deployment may hold several cities in several provinces: a visitor must tell 临淄 from 岳阳 at once.
+    """
+    chain = {a.kind: a for a in db.session.scalars(select(Area).where(Area.id.in_(area.ancestor_ids())))}
+    city = chain.get("city")
+    text = description or ""
+    if city is None or city.name in title or city.name in text:
+        return text or None
+    place = "".join(chain[k].name for k in ("city", "district") if k in chain)
+    town = chain.get("town")
+    tag = f"【{place}·{town.name}】" if town is not None else f"【{place}】"
+    return tag + text if text else tag + title
+
+
 def _at(d: date, hh: int, mm: int = 0) -> datetime:
     return datetime.combine(d, time(hh, mm))
 
@@ -162,21 +179,35 @@ def _build_events(ctx: Ctx) -> None:
                 ("liujiazhong-square", "370305005202", "刘家终村"), ("xihe-square", "370305105201", "西河村")]
     for name, starts, ends, season, first_saturday in seasons:
         edition_name = f"{y}{name}"
-        _edition(ctx, "siji-cunwan", edition_name, starts, ends, theme=f"{season}满乡村", target_events=len(villages),
-                 target_attendance=len(villages) * 300)
+        galas = len(villages) * (2 if season == "冬" else 1)  # winter adds the Spring Festival galas
+        _edition(ctx, "siji-cunwan", edition_name, starts, ends, theme=f"{season}满乡村", target_events=galas,
+                 target_attendance=galas * 300)
         for i, (venue, area, village) in enumerate(villages):
             day = first_saturday + timedelta(days=7 * (i // 2) + (i % 2))
             ctx.gala_days.setdefault(venue, []).append(day)
             _event(ctx, f"cunwan-{y}-{season}-{area}", title=f"{y}{season}季村晚·{village}专场", area=area, venue=venue,
                    start=_at(day, 19), end=_at(day, 21, 30), program="siji-cunwan", edition=edition_name,
-                   organiser=f"{village}村民委员会", description=f"{village}村民自编自演的{season}季村晚：歌舞、快板、吕剧选段。",
+                   organiser=f"{village}村民委员会", description=data.gala_description(village, season, i),
                    contact="0533-7211000")
+    # 春节 galas of the winter edition: from 除夕 to 初五 each village takes an evening (afternoon on 除夕,
+    # when families gather for the 年夜饭 and the national 春晚), then one 元宵 gala for the whole town.
+    spring_day = _lunar_start(y + 1, "春节", 0).date()
+    winter = f"{y}冬季村晚"
+    for i, (venue, area, village) in enumerate(villages):
+        day = spring_day + timedelta(days=i - 1)
+        start, end = (_at(day, 14), _at(day, 16, 30)) if i == 0 else (_at(day, 19), _at(day, 21, 30))
+        _event(ctx, f"cunwan-{y + 1}-spring-{area}", title=f"{y + 1}春节村晚·{village}{data.LUNAR_DAY_NAMES[i]}专场",
+               area=area, venue=venue, start=start, end=end, program="siji-cunwan", edition=winter,
+               organiser=f"{village}村民委员会", description=data.spring_gala_description(village, i),
+               contact="0533-7211000")
     chibi = f"{y}全国秋季“村晚”示范展示活动"
     _edition(ctx, "zhiyin-cunwan", chibi, date(y, 9, 1), date(y, 11, 30), theme="知音湖北", target_events=1,
              target_attendance=3000)
     _event(ctx, f"zhiyin-cunwan-{y}-autumn", title="全国秋季“村晚”示范展示活动·羊楼洞村", area="421281105201",
            venue="yangloudong-square", start=_at(date(y, 10, 24), 19), end=_at(date(y, 10, 24), 21, 30),
-           program="zhiyin-cunwan", edition=chibi, organiser="赤壁市文化和旅游局")
+           program="zhiyin-cunwan", edition=chibi, organiser="咸宁市赤壁市文化和旅游局",
+           description="咸宁市赤壁市赵李桥镇羊楼洞村承办的全国秋季“村晚”示范展示活动：青砖茶制作技艺展示、"
+                       "赤壁青砖茶采茶舞、提琴戏《茶乡新曲》、村民合唱《知音湖北》，万里茶道起点古镇的一场乡村晚会。")
 
     # 临淄之夏: every evening June–August except Mondays, plus special nights.
     summer = f"{y}临淄之夏"
@@ -187,10 +218,12 @@ def _build_events(ctx: Ctx) -> None:
            rrule=f"FREQ=DAILY;BYDAY=TU,WE,TH,FR,SA,SU;UNTIL={y}0831T235959Z", organiser="临淄区文化和旅游局",
            description="每晚（周一除外）在文化中心广场的群众文艺演出，由各镇街合唱团、优秀团体轮流登台。")
     _event(ctx, f"linzi-summer-{y}-lantern", title="临淄之夏·灯会专场", area="370305003", venue="yuyanli",
-           start=_at(date(y, 7, 18), 19, 30), end=_at(date(y, 7, 18), 22), program="linzi-summer", edition=summer)
+           start=_at(date(y, 7, 18), 19, 30), end=_at(date(y, 7, 18), 22), program="linzi-summer", edition=summer,
+           description="鱼盐里文旅街区的花灯专场：齐文化主题灯组、非遗花灯制作展示和灯谜竞猜。")
     _event(ctx, f"linzi-summer-{y}-band", title="临淄之夏·乐队音乐节", area="370305001", venue="fangzheng2009",
            start=_at(date(y, 8, 15), 19), end=_at(date(y, 8, 15), 22, 30), program="linzi-summer", edition=summer,
-           is_free=False, registration_url="https://example.org/linzi-band-festival")
+           is_free=False, registration_url="https://example.org/linzi-band-festival",
+           description="方正2009文创街区的户外乐队音乐节：本地原创乐队与高校乐队轮番演出，需在线购票入场。")
 
     # 月季有约 (岳阳楼区): a monthly rendezvous plus the 四季四色 themes as editions.
     _event(ctx, "yueji-monthly", title="月季有约·月度文旅活动", area="430602001", venue="dongting-south",
@@ -207,17 +240,20 @@ def _build_events(ctx: Ctx) -> None:
                  target_attendance=20000)
     _event(ctx, f"yueji-{y}-butterfly", title="“蝶舞洞庭”主题露营节", area="430602001", venue="yueyang-tower",
            start=_at(date(y, 4, 4), 9), end=_at(date(y, 4, 4), 17), program="yueji-youyue", edition=themes[0][0],
-           rrule=f"FREQ=WEEKLY;BYDAY=SA,SU;UNTIL={y}0531T235959Z")
+           rrule=f"FREQ=WEEKLY;BYDAY=SA,SU;UNTIL={y}0531T235959Z",
+           description="春季周末在岳阳楼景区草坪露营：观洞庭湖景、放风筝、亲子手作，“蝶舞洞庭”春季主题。")
     _event(ctx, f"yueji-{y}-waves", title="“踏浪洞庭”群众体育健身活动", area="430602002", venue="port-heritage-park",
            start=_at(date(y, 6, 6), 18, 30), end=_at(date(y, 6, 6), 21), program="yueji-youyue", edition=themes[1][0],
            category="sports", rrule=f"FREQ=WEEKLY;BYDAY=SA;UNTIL={y}0731T235959Z",
            description="花样滑板、花样轮滑、花样自行车以及业余足球俱乐部比赛。")
     _event(ctx, f"yueji-{y}-song", title="“放歌洞庭”非遗文化展演", area="430602001", venue="zhuyin-street",
            start=_at(date(y, 10, 1), 19), end=_at(date(y, 10, 1), 21), program="yueji-youyue", edition=themes[2][0],
-           category="heritage", rrule="FREQ=DAILY;COUNT=7")
+           category="heritage", rrule="FREQ=DAILY;COUNT=7",
+           description="国庆期间每晚在竹荫街：岳阳花鼓戏、巴陵戏选段和洞庭渔歌，非遗传承人现场演唱。")
     _event(ctx, "yueji-mid-autumn", title="“放歌洞庭”中秋赏月晚会", area="430602001", venue="yueyang-tower",
            start=_at(date(y, 9, 25), 19, 30), end=_at(date(y, 9, 25), 21, 30), program="yueji-youyue",
-           edition=themes[2][0], lunar_rule="FESTIVAL=中秋节")
+           edition=themes[2][0], lunar_rule="FESTIVAL=中秋节",
+           description="中秋之夜在岳阳楼下赏月：诗词吟诵、古琴与民乐演奏，“放歌洞庭”秋季主题。")
     _event(ctx, f"yueji-{y}-food", title="“食在洞庭”美食购物周末", area="430602003", venue="dongfeng-lake",
            start=_at(date(y, 12, 5), 17), end=_at(date(y, 12, 5), 22), program="yueji-youyue", edition=themes[3][0],
            category="fair", rrule=f"FREQ=WEEKLY;BYDAY=SA,SU;UNTIL={y + 1}0228T235959Z",
@@ -239,7 +275,8 @@ def _build_events(ctx: Ctx) -> None:
     for i, (title, venue, day) in enumerate(fishing_events):
         area = ctx.venues[venue].area.code
         _event(ctx, f"yuhuo-{y}-{i:02d}", title=f"洞庭渔火季·{title}", area=area, venue=venue, start=_at(day, 19),
-               end=_at(day, 21, 30), program="dongting-yuhuo", edition=fishing, organiser="岳阳楼区文旅广体局")
+               end=_at(day, 21, 30), program="dongting-yuhuo", edition=fishing, organiser="岳阳市岳阳楼区文旅广体局",
+               description=data.FISHING_DESCRIPTIONS[title])
 
     # 戏曲进乡村 and 农村公益电影放映: per-town quotas, a weekly series per town.
     opera = f"{y}戏曲进乡村"
@@ -268,10 +305,16 @@ def _build_events(ctx: Ctx) -> None:
         # squares belong to the 村晚 galas, and one venue holds one thing at a time.
         film_days = ",".join([d for d in ("TU", "FR", "WE", "TH") if d != day][:2] if i % 2 == 0
                              else [d for d in ("WE", "TH", "TU", "FR") if d != day][:2])
-        _event(ctx, f"film-{y}-{town}", title=f"农村公益电影放映·{name}", area=town, venue=venue,
-               start=_first(date(y, 1, 1), film_days.split(",")[0], 18, 30),
-               end=_first(date(y, 1, 1), film_days.split(",")[0], 20, 30), program="rural-film", edition=film,
-               rrule=f"FREQ=WEEKLY;BYDAY={film_days};UNTIL={y}1231T235959Z", organiser=f"{name}综合文化站")
+        # One series per town and two months, each with its film: the projection team's copies rotate.
+        for month in range(1, 13, 2):
+            title_, year_, kind_, note_ = data.FILMS[(i + month // 2) % len(data.FILMS)]
+            first = min(_first(date(y, month, 1), d, 18, 30) for d in film_days.split(","))
+            last = (date(y, month + 2, 1) if month < 11 else date(y + 1, 1, 1)) - timedelta(days=1)
+            _event(ctx, f"film-{y}-{town}-{month:02d}", title=f"农村公益电影放映·{name}：《{title_}》", area=town,
+                   venue=venue, start=first, end=first + timedelta(hours=2), program="rural-film", edition=film,
+                   rrule=f"FREQ=WEEKLY;BYDAY={film_days};UNTIL={last:%Y%m%d}T235959Z", organiser=f"{name}综合文化站",
+                   description=f"{month}–{month + 1}月放映《{title_}》（{year_}年{kind_}）：{note_}"
+                               "露天放映，免费观看，请自带座椅。")
 
     # 非遗星期六: every Saturday afternoon at 尼山书院, open-ended.
     _event(ctx, "feiyi-saturday", title="非遗星期六·尼山书院讲堂", area="370305002", venue="nishan",
@@ -286,14 +329,17 @@ def _build_events(ctx: Ctx) -> None:
            lunar_rule="FESTIVAL=春节;DAYS=3", description="“临”琅满目“淄”味十足：非遗项目展示展销。")
     _event(ctx, "feiyi-daji-lantern", title="非遗大集·元宵节灯谜会", area="370305001", venue="fangzheng2009",
            start=_lunar_start(y, "元宵节", 18), end=_lunar_start(y, "元宵节", 21, 30), program="feiyi-daji",
-           lunar_rule="FESTIVAL=元宵节")
+           lunar_rule="FESTIVAL=元宵节",
+           description="元宵节晚上在方正2009：猜灯谜、赏花灯、品元宵，非遗传承人现场扎灯。")
     del spring
 
     # A coordinator's draft awaiting review, and one already submitted.
     _event(ctx, f"jinshan-{y}-draft", title="金山镇合唱团汇报演出", area="370305106", venue="dongya-square",
-           start=_at(date(y, 12, 12), 19), end=_at(date(y, 12, 12), 20, 30), status="draft", category="performance")
+           start=_at(date(y, 12, 12), 19), end=_at(date(y, 12, 12), 20, 30), status="draft", category="performance",
+           description="金山镇合唱团年终汇报演出，曲目有《沂蒙山小调》《我和我的祖国》等。")
     _event(ctx, f"jinshan-{y}-submitted", title="搭岭村迎新春书画展", area="370305106202", venue="daling-square",
-           start=_at(date(y, 12, 26), 9), end=_at(date(y, 12, 26), 16), status="submitted", category="exhibition")
+           start=_at(date(y, 12, 26), 9), end=_at(date(y, 12, 26), 16), status="submitted", category="exhibition",
+           description="搭岭村书画爱好者的迎新春作品展，现场写春联、送福字。")
 
 
 _WEEKDAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
@@ -344,6 +390,36 @@ def _overrides(ctx: Ctx) -> None:
         ctx.count("attendance_reports")
 
 
+def _posters(ctx: Ctx) -> None:
+    """Every program and edition gets a poster drawn from its colour and name (nothing fetched)."""
+    from calendar_app.media import drawing, images
+    from calendar_app.media.services import set_poster, store_poster
+    from calendar_app.media.storage import storage
+
+    def place(area: Area) -> str:
+        chain = db.session.scalars(select(Area).where(Area.id.in_(area.ancestor_ids())).order_by(Area.path)).all()
+        return "".join(a.name for a in chain if a.kind in ("city", "district"))
+
+    def give(obj, title: str, colour: str, subtitle: str, footer: str) -> None:
+        if obj.poster_key:
+            return
+        png = drawing.draw_poster(title, colour, subtitle=subtitle, footer=footer)
+        # Drawn the same way every time: when a previous load stored these exact bytes, reuse the files.
+        key = f"{images.content_hash(png)}-960x1280"
+        if not all(storage().exists(images.file_name(key, size, ext)) for size in images.SIZES for ext in images.FORMATS):
+            key = store_poster(png)
+        set_poster(obj, key)
+        ctx.count("posters")
+
+    for program in ctx.programs.values():
+        give(program, program.name, program.colour, data.CATEGORY_WORDS.get(program.category, ""),
+             f"{place(program.area)}文化和旅游局")
+    for (slug, name), edition in ctx.editions.items():
+        program = ctx.programs[slug]
+        subtitle = name + (f" · {edition.theme}" if edition.theme else "")
+        give(edition, program.name, edition.theme_colour or program.colour, subtitle, f"{place(program.area)}文化和旅游局")
+
+
 #: The last few days' reports are still owed, as in real life: the dashboards show what waits.
 UNREPORTED_DAYS = timedelta(days=4)
 
@@ -363,6 +439,7 @@ def load_demo(year: int | None = None, now: datetime | None = None) -> dict[str,
                         display_name=display, check_policy=False)
             ctx.count("users")
     _build_events(ctx)
+    _posters(ctx)
     _overrides(ctx)
     db.session.flush()
     return ctx.created

@@ -79,6 +79,8 @@ class Event(TimestampMixin, db.Model):
     #: UID of the VEVENT this event was imported from (an external calendar); a re-import into the
     #: same edition updates the event instead of adding it again.
     external_uid: Mapped[str | None] = mapped_column(String(255))
+    #: Poster image key (calendar_app.media.images), or None; the files are named after it.
+    poster_key: Mapped[str | None] = mapped_column(String(64))
 
     program: Mapped[Program | None] = relationship()
     edition: Mapped[Edition | None] = relationship()

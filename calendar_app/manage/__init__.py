@@ -25,4 +25,4 @@ def require_user():
     page_actor()
 
 
-from calendar_app.manage import events, imports, staff, views  # noqa: E402,F401  (routes register on the blueprint)
+from calendar_app.manage import events, imports, posters, staff, views  # noqa: E402,F401  (routes register on the blueprint)

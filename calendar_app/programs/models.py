@@ -39,6 +39,8 @@ class Program(TimestampMixin, db.Model):
     category: Mapped[str] = mapped_column(String(20), default="other")
     #: The area whose bureau runs the program (a district, or a city for city-wide brands).
     area_id: Mapped[int] = mapped_column(ForeignKey("areas.id", ondelete="RESTRICT"), index=True)
+    #: Poster image key (calendar_app.media.images), or None; the files are named after it.
+    poster_key: Mapped[str | None] = mapped_column(String(64))
 
     area: Mapped[Area] = relationship()
     editions: Mapped[list[Edition]] = relationship(back_populates="program", order_by="Edition.starts_on")
@@ -67,6 +69,8 @@ class Edition(TimestampMixin, db.Model):
     target_events: Mapped[int | None] = mapped_column(Integer)
     #: 人次: attendance headcount to reach.
     target_attendance: Mapped[int | None] = mapped_column(Integer)
+    #: Poster image key (calendar_app.media.images), or None; the files are named after it.
+    poster_key: Mapped[str | None] = mapped_column(String(64))
 
     program: Mapped[Program] = relationship(back_populates="editions")
     assignments: Mapped[list[Assignment]] = relationship(back_populates="edition", order_by="Assignment.id")

@@ -7,7 +7,7 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     """Register the public blueprint, the UI language hooks and the template helpers."""
     from calendar_app import links
-    from calendar_app.public import i18n
+    from calendar_app.public import crawl, i18n  # noqa: F401  (crawl's routes register on the blueprint)
     from calendar_app.public.views import bp
 
     app.register_blueprint(bp)

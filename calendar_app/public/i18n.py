@@ -34,6 +34,13 @@ EN_CATALOGUE: dict[str, str] = {
     "主导航": "Main navigation",
     "各镇街文化活动信息以主办方发布为准": "Event details are as published by each organiser.",
     "返回首页": "Back to the home page",
+    # Sharing and posters (templates/_macros/posters.html)
+    "本地文旅活动：村晚、广场演出、戏曲、电影放映、非遗和节庆，可按镇街、品牌、场馆订阅到手机日历。":
+        "Local culture and tourism events: village galas, plaza shows, opera, film screenings, heritage and "
+        "festivals; subscribe your phone's calendar by town, program or venue.",
+    "「{title}」海报": "Poster of {title}",
+    "「{name}」近期活动与订阅": "Upcoming events of {name} and how to subscribe",
+    "{name}近期文旅活动，可订阅到手机日历": "Upcoming events in {name}; subscribe your phone's calendar",
     # Errors (messages passed from the app's error handlers)
     "找不到该页面或资源": "Page or resource not found",
     "不支持该请求方法": "Method not allowed",

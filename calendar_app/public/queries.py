@@ -119,7 +119,7 @@ def _with_event_and_venue(query: Select) -> Select:
         .outerjoin(Venue, Occurrence.venue_id == Venue.id)
         .options(
             contains_eager(Occurrence.event).load_only(Event.title, Event.category, Event.is_free, Event.is_all_day,
-                                                       Event.status, raiseload=True),
+                                                       Event.status, Event.poster_key, raiseload=True),
             contains_eager(Occurrence.venue).load_only(Venue.name, raiseload=True),
         )
     )

@@ -11,6 +11,7 @@ from calendar_app import links
 from calendar_app.areas.services import descendant_ids_query
 from calendar_app.events.models import Occurrence
 from calendar_app.festivals.services import days as day_facts
+from calendar_app.media.services import poster_of, poster_url
 from calendar_app.public import outbound, params, queries
 from calendar_app.public.i18n import format_date
 from calendar_app.public.i18n import gettext as _
@@ -64,11 +65,15 @@ def event(event_id: int):
     if focus is None:  # an event whose occurrences were all removed
         abort(404, _("活动不存在或尚未发布"))
     page_url = links.absolute(links.occurrence_path(found.id, focus.id))
+    shared = outbound.event_links(found, focus, tz, page_url=page_url)
+    poster = poster_of(found)
+    if poster:  # schema.org Event.image: search engines show the poster with the event
+        shared.jsonld["image"] = [links.absolute(poster_url(poster, size)) for size in ("full", "card")]
     return render_template(
         "public/event.html", event=found, focus=focus, venue=focus.venue or found.venue,
         missing=bool(wanted) and focus.id != wanted,
         others=[o for o in series if o.id != focus.id][:queries.SERIES_LIMIT],
-        outbound=outbound.event_links(found, focus, tz, page_url=page_url),
+        outbound=shared,
         ics_path=links.feed_path("event", found.id), today=local_today(now, tz),
     )
 

@@ -45,6 +45,7 @@ def live_server(tmp_path_factory) -> Iterator[str]:
 
     config = TestingConfig()
     config.SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'demo.db'}"
+    config.MEDIA_ROOT = str(tmp_path_factory.mktemp("browser-media"))  # the demo's drawn posters
     app = create_app(config)
     app.config["FIXED_NOW"] = DEMO_NOW
     with app.app_context():

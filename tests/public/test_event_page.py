@@ -71,7 +71,7 @@ def test_scheduled_occurrence_json_ld_describes_the_event_and_its_place(site, de
     assert data["isAccessibleForFree"] is True and "offers" not in data
     place = data["location"]
     assert place["@type"] == "Place" and place["name"] == "尼山书院"
-    assert place["address"]["streetAddress"] == "临淄区雪宫街道尼山书院"
+    assert place["address"]["streetAddress"] == "山东省淄博市临淄区雪宫街道尼山书院"
     assert place["geo"] == {"@type": "GeoCoordinates", "latitude": 36.8226, "longitude": 118.3130}
     assert data["url"].endswith(f"/events/{saturday.id}?occurrence={_first_upcoming(demo, saturday).id}")
 
@@ -91,7 +91,7 @@ def test_map_links_pass_the_coordinates_to_amap_and_baidu(site, demo, saturday):
     assert (baidu.netloc, baidu.path) == ("api.map.baidu.com", "/marker")
     query = parse_qs(baidu.query)
     assert query["location"] == ["36.8226,118.313"]  # lat,lon
-    assert query["title"] == ["尼山书院"] and query["content"] == ["临淄区雪宫街道尼山书院"]
+    assert query["title"] == ["尼山书院"] and query["content"] == ["山东省淄博市临淄区雪宫街道尼山书院"]
     assert query["output"] == ["html"] and query["coord_type"] == ["wgs84"]
 
 
@@ -105,7 +105,7 @@ def test_add_to_calendar_offers_the_ics_file_and_a_google_template(site, demo, s
     assert google.path == "/calendar/render" and query["action"] == ["TEMPLATE"]
     assert query["text"] == ["非遗星期六·尼山书院讲堂"]
     assert query["dates"] == ["20261121T063000Z/20261121T083000Z"]
-    assert query["location"] == ["尼山书院 临淄区雪宫街道尼山书院"]
+    assert query["location"] == ["尼山书院 山东省淄博市临淄区雪宫街道尼山书院"]
     assert "每个周末都有“艺”可学" in query["details"][0]
     assert "/programs/feiyi-saturday#subscribe-title" in hrefs
 
