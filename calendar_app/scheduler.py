@@ -65,6 +65,8 @@ JOBS: list[tuple[str, str, dict]] = [
     # Feeds: re-render what changes made stale (debounced to a minute), and everything hourly (rolling window).
     ("calendar_app.feeds.jobs.render_pending_feeds", "interval", {"minutes": 1}),
     ("calendar_app.feeds.jobs.render_all_feeds", "cron", {"minute": 7}),
+    # Reminders and change notices: the outbox is the schedule; this only plans and sends what is due.
+    ("calendar_app.notifications.jobs.plan_and_dispatch", "interval", {"minutes": 1}),
 ]
 _TRIGGERS = {"cron": CronTrigger, "interval": IntervalTrigger}
 
