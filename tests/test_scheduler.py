@@ -141,7 +141,7 @@ def test_jobs_that_ran_when_due_keep_their_schedule_on_start(app, db):
 
 
 def test_a_job_with_no_recorded_run_runs_on_start(app, db):
-    _record(db, render_all=_at(8, 7, 1), render_pending=_at(8, 8, 30))
+    _record(db, render_all=_at(8, 7, 1), render_pending=_at(8, 8, 30), notify=_at(8, 8, 40))
     overdue, _ = _registered(app, now=_at(8, 9))
     assert overdue == [EXTEND]
 
