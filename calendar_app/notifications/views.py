@@ -14,7 +14,8 @@ from calendar_app.notifications.models import TARGET_TYPES, Notification, Subscr
 
 bp = Blueprint("notifications", __name__)
 
-#: Per client address and per contact (the phone number or mailbox that would receive the message).
+#: Per client address (every attempt) and per contact (the phone number or mailbox that would receive
+#: a message: only attempts that queued one count).
 SUBSCRIBE_PER_ADDRESS = "20 per hour"
 SUBSCRIBE_PER_CONTACT = "3 per 10 minutes;10 per day"
 CONFIRM_PER_ADDRESS = "30 per 15 minutes"
@@ -59,7 +60,7 @@ def _send_now(notification_id: int | None) -> None:
 @bp.post("/api/v1/subscriptions")
 @csrf.exempt
 @limiter.limit(SUBSCRIBE_PER_ADDRESS)
-@limiter.limit(SUBSCRIBE_PER_CONTACT, key_func=_contact_key)
+@limiter.limit(SUBSCRIBE_PER_CONTACT, key_func=_contact_key, deduct_when=lambda r: r.status_code == 202)
 def api_subscribe():
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
@@ -112,7 +113,8 @@ def _target_or_404(target_type, target_id):
 
 @bp.route("/subscribe", methods=["GET", "POST"])
 @limiter.limit(SUBSCRIBE_PER_ADDRESS, methods=["POST"])
-@limiter.limit(SUBSCRIBE_PER_CONTACT, methods=["POST"], key_func=_contact_key)
+@limiter.limit(SUBSCRIBE_PER_CONTACT, methods=["POST"], key_func=_contact_key,
+               deduct_when=lambda r: r.status_code == 200)
 def subscribe_page():
     form = SubscribeForm()
     target_type = request.values.get("target_type")
