@@ -91,7 +91,7 @@ def plan_reminders(now: datetime | None = None) -> int:
 
 
 def _matching_subscriptions(event: Event, venue_ids: set[int]) -> list[Subscription]:
-    area_ids = [*event.area.ancestor_ids, event.area_id] if event.area else [event.area_id]
+    area_ids = [*event.area.ancestor_ids(), event.area_id] if event.area else [event.area_id]
     conditions = [and_(Subscription.target_type == "event", Subscription.target_id == event.id),
                   and_(Subscription.target_type == "area", Subscription.target_id.in_(area_ids))]
     if event.program_id:
