@@ -77,6 +77,8 @@ class Config:
         #: Seconds to wait for the SMTP server or SMS gateway before retrying later.
         self.MAIL_TIMEOUT = _env_int("MAIL_TIMEOUT", 10)
         self.SMS_TIMEOUT = _env_int("SMS_TIMEOUT", 10)
+        #: How long a dispatcher's claim on a batch lasts; a killed dispatcher's rows are retaken after it.
+        self.NOTIFICATIONS_LEASE_SECONDS = _env_int("NOTIFICATIONS_LEASE_SECONDS", 300)
         #: Bearer token that unlocks the details of /healthz (dialect, revision, latency); unset: none shown.
         self.HEALTHZ_TOKEN = os.environ.get("HEALTHZ_TOKEN") or None
         #: Pin "now" (ISO 8601 with offset) for demos and benchmarks; never set in production.

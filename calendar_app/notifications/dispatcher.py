@@ -35,7 +35,8 @@ from calendar_app.notifications.models import Notification, Subscription, idempo
 from calendar_app.notifications.services import target_name
 from calendar_app.venues.models import Venue
 
-LEASE = timedelta(minutes=5)
+#: How long a claim holds a row (NOTIFICATIONS_LEASE_SECONDS): longer than a batch takes to send.
+DEFAULT_LEASE_SECONDS = 300
 MAX_ATTEMPTS = 8
 #: A reminder found due more than this before its (moved) time is re-timed instead of sent.
 RETIME_SLACK = timedelta(minutes=1)
@@ -81,6 +82,7 @@ def _writing():
 def claim(worker: str, limit: int, now: datetime) -> list[int]:
     """Lease up to `limit` due rows to `worker` and commit the claim; returns their ids."""
     real_now = utcnow()
+    lease = timedelta(seconds=current_app.config.get("NOTIFICATIONS_LEASE_SECONDS", DEFAULT_LEASE_SECONDS))
     candidates = (select(Notification.id)
                   .where(Notification.state == "pending", Notification.due_at <= now,
                          (Notification.locked_until.is_(None)) | (Notification.locked_until < real_now))
@@ -90,7 +92,7 @@ def claim(worker: str, limit: int, now: datetime) -> list[int]:
     with _writing():
         ids = list(db.session.scalars(
             update(Notification).where(Notification.id.in_(candidates.scalar_subquery()))
-            .values(locked_by=worker, locked_until=real_now + LEASE, attempts=Notification.attempts + 1)
+            .values(locked_by=worker, locked_until=real_now + lease, attempts=Notification.attempts + 1)
             .returning(Notification.id).execution_options(synchronize_session=False)))
         db.session.commit()
     return ids

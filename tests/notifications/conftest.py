@@ -5,6 +5,7 @@ import email
 import json
 import socket
 import threading
+import time
 from datetime import datetime, timezone
 from email import policy
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -65,6 +66,7 @@ class Gateway:
         self.requests: list[dict] = []
         self.statuses: dict[str, list[int]] = {}  # mobile -> status codes to answer, in turn (then 200)
         self.lock = threading.Lock()
+        self.delay = 0.0  # seconds before each answer (a slow provider)
 
     def texts(self, mobile: str) -> list[str]:
         return [r["body"]["text"] for r in self.requests if r["body"]["mobile"] == mobile and r["status"] == 200]
@@ -77,6 +79,8 @@ def gateway(app, monkeypatch):
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self):
             body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            if state.delay:
+                time.sleep(state.delay)
             with state.lock:
                 queue = state.statuses.get(body.get("mobile"), [])
                 status = queue.pop(0) if queue else 200
