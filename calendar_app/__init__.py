@@ -79,6 +79,9 @@ def create_app(config: Config | str | None = None) -> Flask:
 
     from calendar_app.demo.cli import demo_cli
 
+    from calendar_app.notifications.demo import demo_subscriptions
+
+    demo_cli.add_command(demo_subscriptions)
     app.cli.add_command(demo_cli)
     from calendar_app.scheduler import scheduler_cli
 
