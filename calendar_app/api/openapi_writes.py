@@ -155,3 +155,8 @@ from calendar_app.api import openapi_imports as _imports  # noqa: E402  (spreads
 
 PATHS.update(_imports.PATHS)
 SCHEMAS.update(_imports.SCHEMAS)
+
+from calendar_app.notifications import openapi as _notifications  # noqa: E402  (public reminder subscriptions)
+
+PATHS.update(_notifications.PATHS)
+SCHEMAS.update(_notifications.SCHEMAS)
