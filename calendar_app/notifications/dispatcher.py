@@ -118,7 +118,9 @@ def _rows(ids: list[int]) -> list[dict]:
              .outerjoin(Venue, Venue.id == Occurrence.venue_id)
              .outerjoin(new_venue, new_venue.id == EventChange.new_venue_id)
              .where(Notification.id.in_(ids)))
-    return [dict(r._mapping) for r in db.session.execute(query)]
+    result = db.session.execute(query)
+    keys = list(result.keys())
+    return [dict(zip(keys, row)) for row in result]
 
 
 def _verdict(row: dict, now: datetime) -> tuple[str, object]:

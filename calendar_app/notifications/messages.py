@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
+from jinja2 import Environment, select_autoescape
 
 from calendar_app.notifications.channels import OutMessage
 from calendar_app.notifications.services import CODE_MINUTES
@@ -32,15 +33,24 @@ def _when_label(lead_minutes: int | None, starts_at: datetime, now: datetime, tz
     return {0: "今天", 1: "明天", 2: "后天"}.get(days, f"{days} 天后" if days > 0 else "即将")
 
 
-def _render(name: str, **context) -> str:
-    return current_app.jinja_env.get_template(f"notifications/messages/{name}").render(**context).strip()
+_ENVS: dict = {}
+
+
+def _message_env(loader):
+    env = _ENVS.get(id(loader))
+    if env is None:
+        env = _ENVS[id(loader)] = Environment(loader=loader, autoescape=select_autoescape(["html"]),
+                                              keep_trailing_newline=False)
+    return env
 
 
 class Renderer:
     """Renders many messages fast: templates are looked up once, settings read once."""
 
     def __init__(self):
-        env = current_app.jinja_env
+        # Its own environment: the app's carries every page global (url_for, i18n ...), which Jinja
+        # copies into each render's context; messages need none of them, and volume matters here.
+        env = _message_env(current_app.jinja_loader)
         self.base = current_app.config["PUBLIC_BASE_URL"]
         self.templates = {}
         for kind in ("reminder", "change", "confirm"):
