@@ -85,7 +85,8 @@ def plan_reminders(now: datetime | None = None) -> int:
         stmt = _insert(dialect).from_select(
             ["dedupe_key", "kind", "subscription_id", "occurrence_id", "lead_minutes", "state", "due_at", "attempts",
              "created_at"], query).on_conflict_do_nothing(index_elements=["dedupe_key"])
-        added += db.session.execute(stmt).rowcount or 0
+        # Count what RETURNING gives back: psycopg reports no rowcount for INSERT ... SELECT here.
+        added += len(db.session.connection().execute(stmt.returning(literal(1))).all())
     db.session.flush()
     return added
 
@@ -134,7 +135,7 @@ def plan_changes(now: datetime | None = None) -> PlanResult:
                  "occurrence_id": change.occurrence_id, "change_id": change.id, "state": "pending",
                  "due_at": now, "attempts": 0, "created_at": now} for s in recipients]
         stmt = _insert(dialect).values(rows).on_conflict_do_nothing(index_elements=["dedupe_key"])
-        result.changes += db.session.execute(stmt).rowcount or 0
+        result.changes += len(db.session.connection().execute(stmt.returning(literal(1))).all())
     db.session.flush()
     return result
 
