@@ -60,6 +60,8 @@ class BatchResult:
     failed: int = 0
     skipped: dict = field(default_factory=dict)
     retimed: int = 0
+    #: The latest due time claimed (where the next claim of the same pass starts).
+    last_due: datetime | None = None
 
     def add(self, other: BatchResult) -> None:
         self.claimed += other.claimed
@@ -80,26 +82,34 @@ def _writing():
         write_intent.reset(token)
 
 
-def claim(worker: str, limit: int, now: datetime) -> list[int]:
-    """Lease up to `limit` due rows to `worker` and commit the claim; returns their ids."""
+def claim(worker: str, limit: int, now: datetime, only: list[int] | None = None,
+          after: datetime | None = None) -> tuple[list[int], datetime | None]:
+    """Lease up to `limit` due rows (of `only`, when given; due at or after `after`) to `worker` and
+    commit the claim; returns their ids and the latest due time among them."""
     real_now = utcnow()
     lease = timedelta(seconds=current_app.config.get("NOTIFICATIONS_LEASE_SECONDS", DEFAULT_LEASE_SECONDS))
     candidates = (select(Notification.id)
                   .where(Notification.state == "pending", Notification.due_at <= now,
                          (Notification.locked_until.is_(None)) | (Notification.locked_until < real_now))
                   .order_by(Notification.due_at).limit(limit))
+    if only is not None:
+        candidates = candidates.where(Notification.id.in_(only))
+    if after is not None:
+        # Keyset: rows sent a moment ago leave dead index entries at the front of the pending range
+        # until VACUUM; starting past them keeps each claim from walking all of them again.
+        candidates = candidates.where(Notification.due_at >= after)
     if db.session.get_bind().dialect.name == "postgresql":
         candidates = candidates.with_for_update(skip_locked=True)
     with _writing():
         # UPDATE ... FROM (the locked candidates): PostgreSQL plans "id IN (subquery)" as a scan of
         # the whole outbox; joining the small locked set uses the primary key.
         claimed = candidates.subquery("claimed")
-        ids = list(db.session.scalars(
+        rows = db.session.execute(
             update(Notification).where(Notification.id == claimed.c.id)
             .values(locked_by=worker, locked_until=real_now + lease, attempts=Notification.attempts + 1)
-            .returning(Notification.id).execution_options(synchronize_session=False)))
+            .returning(Notification.id, Notification.due_at).execution_options(synchronize_session=False)).all()
         db.session.commit()
-    return ids
+    return [r[0] for r in rows], max((r[1] for r in rows), default=None)
 
 
 def _among(ids: list[int]):
@@ -161,11 +171,12 @@ def _verdict(row: dict, now: datetime) -> tuple[str, object]:
 
 
 def dispatch_batch(worker: str, channels: dict, renderer: Renderer, *, limit: int = 500,
-                   now: datetime | None = None) -> BatchResult:
+                   now: datetime | None = None, only: list[int] | None = None,
+                   after: datetime | None = None) -> BatchResult:
     """Claim, send and record one batch; returns what happened."""
     now = now or clock.now()
-    ids = claim(worker, limit, now)
-    result = BatchResult(claimed=len(ids))
+    ids, last_due = claim(worker, limit, now, only, after)
+    result = BatchResult(claimed=len(ids), last_due=last_due)
     if not ids:
         return result
     rows = _rows(ids)
@@ -222,7 +233,7 @@ def dispatch_batch(worker: str, channels: dict, renderer: Renderer, *, limit: in
 
 
 def dispatch_due(*, worker: str | None = None, limit: int = 500, max_batches: int | None = None,
-                 channels: dict | None = None) -> BatchResult:
+                 channels: dict | None = None, only: list[int] | None = None) -> BatchResult:
     """Send everything due now, batch after batch, until nothing due is left unclaimed."""
     worker = worker or worker_name()
     own_channels = channels is None
@@ -231,12 +242,17 @@ def dispatch_due(*, worker: str | None = None, limit: int = 500, max_batches: in
     total = BatchResult()
     try:
         batches = 0
+        after = None
         while max_batches is None or batches < max_batches:
-            batch = dispatch_batch(worker, channels, renderer, limit=limit)
+            batch = dispatch_batch(worker, channels, renderer, limit=limit, only=only, after=after)
             total.add(batch)
             batches += 1
+            if batch.claimed == 0 and after is not None:
+                after = None  # one more look from the start: rows due earlier may have become free
+                continue
             if batch.claimed == 0 or batch.claimed == batch.retried + batch.retimed:
                 break
+            after = batch.last_due
     finally:
         if own_channels:
             for channel in channels.values():

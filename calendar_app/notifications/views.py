@@ -14,6 +14,13 @@ from calendar_app.notifications.models import TARGET_TYPES, Notification, Subscr
 
 bp = Blueprint("notifications", __name__)
 
+
+@bp.after_request
+def never_cached(response):
+    """Subscription pages carry a personal token and a (masked) contact: no shared or back-button cache."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
 #: Per client address (every attempt) and per contact (the phone number or mailbox that would receive
 #: a message: only attempts that queued one count).
 SUBSCRIBE_PER_ADDRESS = "20 per hour"
@@ -49,7 +56,7 @@ def _send_now(notification_id: int | None) -> None:
     try:
         with dispatcher.single_dispatcher(wait=False) as mine:
             if mine:
-                dispatcher.dispatch_due(limit=20, max_batches=1)
+                dispatcher.dispatch_due(limit=1, max_batches=1, only=[notification_id])
     except Exception:  # the outbox row is committed: the scheduler retries it
         current_app.logger.exception("sending a confirmation at once failed")
         db.session.rollback()

@@ -206,3 +206,28 @@ def test_planning_twice_queues_nothing_twice(app, db, gala, runner):
     assert "新增提醒 4 条" in run(runner, "plan")
     assert "新增提醒 0 条" in run(runner, "plan")
     assert len(_notes(db)) == 4
+
+
+def test_cancelling_the_whole_event_notifies_town_subscribers_once_and_drops_every_reminder(
+        app, client, db, world, gala, smtp, runner):
+    subscribe_active(db, target_type="area", target_id=world.areas["jinshan"].id, channel="email",
+                     address="town@example.test", changes=True)
+    at(app, utc(2026, 12, 4, 10, 0))
+    run(runner, "plan")
+    response = client.post(f"/api/v1/events/{gala.id}/cancel", json={"reason": "场地维修"},
+                           headers=world.auth("staff"))
+    assert response.status_code == 200, response.json
+    run(runner, "dispatch", "--once")
+    run(runner, "dispatch", "--once")
+    [mail] = smtp.to("town@example.test")
+    assert mail["Subject"] == "活动取消：四季村晚·东崖村"
+    assert "场地维修" in mail.get_body(("plain",)).get_content()
+    assert {n.state for n in _notes(db, kind="reminder")} == {"skipped"}
+
+
+def test_another_towns_subscribers_hear_nothing_of_this_gala(app, db, world, gala, gateway, runner):
+    subscribe_active(db, target_type="area", target_id=world.areas["jixia"].id)
+    at(app, utc(2026, 12, 4, 11, 0))
+    run(runner, "plan")
+    run(runner, "dispatch", "--once")
+    assert _notes(db) == [] and gateway.requests == []

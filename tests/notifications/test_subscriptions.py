@@ -185,3 +185,18 @@ def test_subscribe_pages_for_unknown_targets_are_404(client, db, world):
     assert client.get("/subscribe?target_type=bogus&target_id=1").status_code == 404
     assert client.get("/subscribe").status_code == 404
     assert client.get("/subscriptions/manage/nope").status_code == 404
+
+
+def test_subscription_pages_are_never_cached(client, db, gala):
+    from tests.notifications.conftest import subscribe_active
+
+    sub = subscribe_active(db, target_type="event", target_id=gala.id)
+    assert client.get(f"/subscriptions/manage/{sub.token}").headers["Cache-Control"] == "no-store"
+    assert client.get(f"/subscribe?target_type=event&target_id={gala.id}").headers["Cache-Control"] == "no-store"
+
+
+def test_the_event_page_links_to_the_subscribe_form_only_while_published(client, db, world, gala):
+    html = client.get(f"/events/{gala.id}").get_data(as_text=True)
+    assert f"/subscribe?target_type=event&amp;target_id={gala.id}" in html
+    client.post(f"/api/v1/events/{gala.id}/cancel", json={"reason": "取消"}, headers=world.auth("staff"))
+    assert "/subscribe?target_type=event" not in client.get(f"/events/{gala.id}").get_data(as_text=True)
