@@ -103,9 +103,13 @@ def claim(worker: str, limit: int, now: datetime, only: list[int] | None = None,
     with _writing():
         # UPDATE ... FROM (the locked candidates): PostgreSQL plans "id IN (subquery)" as a scan of
         # the whole outbox; joining the small locked set uses the primary key.
-        claimed = candidates.subquery("claimed")
+        if db.session.get_bind().dialect.name == "postgresql":
+            claimed = candidates.subquery("claimed")
+            which = Notification.id == claimed.c.id
+        else:  # SQLite evaluates the IN list once; a join was measured slower there
+            which = Notification.id.in_(candidates.scalar_subquery())
         rows = db.session.execute(
-            update(Notification).where(Notification.id == claimed.c.id)
+            update(Notification).where(which)
             .values(locked_by=worker, locked_until=real_now + lease, attempts=Notification.attempts + 1)
             .returning(Notification.id, Notification.due_at).execution_options(synchronize_session=False)).all()
         db.session.commit()
