@@ -128,7 +128,8 @@ def subscribe_page():
     target_id, target = _target_or_404(target_type, request.values.get("target_id"))
     form.target_type.data, form.target_id.data = target_type, str(target_id)
     name = getattr(target, "title", None) or target.name
-    back = request.referrer if request.referrer and request.referrer.startswith(request.host_url) else None
+    referrer = request.referrer or ""
+    back = referrer if referrer.startswith(request.host_url) and "/subscribe" not in referrer else None
     if form.validate_on_submit():
         try:
             leads = [int(v) for v in form.leads.data or []]
