@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import random
+import secrets
 from datetime import timedelta
 
 import click
@@ -45,7 +46,8 @@ def create_demo_subscriptions(count: int, seed: int) -> int:
         for i in range(start, min(count, start + 2000)):
             target_type, target_id = rng.choice(targets)
             sms = i % 2 == 0
-            rows.append({"token": f"demo{seed}-{i}-{rng.getrandbits(64):016x}", "target_type": target_type,
+            # Targets and contacts follow the seed; tokens are secrets, new on every run.
+            rows.append({"token": secrets.token_urlsafe(24), "target_type": target_type,
                          "target_id": target_id, "channel": "sms" if sms else "email",
                          "address": f"1{rng.choice('3456789')}{rng.randrange(10**9):09d}" if sms
                          else f"visitor{seed}-{i}@example.test",
