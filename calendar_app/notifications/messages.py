@@ -2,7 +2,7 @@
 plain text and HTML, with the manage link and, for email, one-click List-Unsubscribe headers."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -12,14 +12,8 @@ from calendar_app.notifications.channels import OutMessage
 from calendar_app.notifications.services import CODE_MINUTES
 
 _WEEKDAYS = "一二三四五六日"
-#: One SMS segment holds 70 Chinese characters; a longer text goes as ceil(n / 67) joined segments.
-SMS_SEGMENT = 70
 _CHANGE_LABELS = {"rescheduled": "时间调整", "venue_changed": "场地变更", "cancelled": "活动取消",
                   "restored": "恢复举办", "updated": "活动变更"}
-
-
-def sms_segments(text: str) -> int:
-    return 1 if len(text) <= SMS_SEGMENT else -(-len(text) // 67)
 
 
 def local_when(instant: datetime, tz: ZoneInfo) -> str:
@@ -27,7 +21,7 @@ def local_when(instant: datetime, tz: ZoneInfo) -> str:
     return f"{local.month}月{local.day}日（周{_WEEKDAYS[local.weekday()]}）{local:%H:%M}"
 
 
-def _when_label(lead_minutes: int | None, starts_at: datetime, now: datetime, tz: ZoneInfo) -> str:
+def _when_label(starts_at: datetime, now: datetime, tz: ZoneInfo) -> str:
     """"明天" / "今天" / "X 天后" by local dates: what people read first."""
     days = (starts_at.astimezone(tz).date() - now.astimezone(tz).date()).days
     return {0: "今天", 1: "明天", 2: "后天"}.get(days, f"{days} 天后" if days > 0 else "即将")
@@ -76,7 +70,7 @@ class Renderer:
         if row.get("starts_at") is not None:
             ctx.update(when=local_when(row["starts_at"], tz),
                        ends=row["ends_at"].astimezone(tz).strftime("%H:%M") if row.get("ends_at") else None,
-                       when_label=_when_label(row.get("lead_minutes"), row["starts_at"], now, tz),
+                       when_label=_when_label(row["starts_at"], now, tz),
                        venue=row.get("venue_name"), venue_address=row.get("venue_address"),
                        link=f"{self.base}/events/{row['event_id']}?occurrence={row['occurrence_id']}")
         elif row.get("event_id"):

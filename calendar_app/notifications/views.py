@@ -96,10 +96,10 @@ def api_confirm():
     if isinstance(sub_id, bool) or not isinstance(sub_id, int) or not 0 < sub_id < 2**31:
         raise ValidationError("id 必须是订阅编号（整数）", "id")
     sub = db.session.get(Subscription, sub_id)
+    if sub is None or sub.channel != "sms":
+        abort(404, "订阅不存在")
     problem = services.confirm_code(sub, body.get("code"))
     db.session.commit()  # wrong tries count even when refused
-    if sub is None:
-        abort(404, "订阅不存在")
     if problem:
         return jsonify({"error": "validation_error", "message": problem, "errors": {"code": problem}}), 422
     return jsonify({"id": sub.id, "status": sub.status})

@@ -52,6 +52,8 @@ def test_a_wrong_code_is_refused_and_five_wrong_codes_burn_it(client, db, gala, 
     assert burnt.status_code == 422 and "已失效" in burnt.json["message"]
     db.session.expire_all()
     assert db.session.get(Subscription, sub_id).status == "pending"
+    unknown = client.post("/api/v1/subscriptions/confirm", json={"id": 999999, "code": code})
+    assert unknown.status_code == 404 and unknown.json["message"] == "订阅不存在"
 
 
 def test_an_expired_code_is_refused_and_a_used_code_cannot_confirm_again(app, client, db, gala, gateway):
