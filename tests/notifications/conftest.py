@@ -13,7 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from aiosmtpd.controller import Controller
 
-from tests.world import NOW, World, weekly_body, world  # noqa: F401
+from tests.world import weekly_body, world  # noqa: F401  (the world fixture, for these tests)
 
 
 def free_port() -> int:
