@@ -69,6 +69,16 @@ class Config:
         self.MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "calendar@localhost")
         self.SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL")
         self.SMS_API_KEY = os.environ.get("SMS_API_KEY")
+        #: Where notifications go: smtp|file|null and http|file|null (file: JSON lines under
+        #: NOTIFICATIONS_FILE_DIR, for development; null: nowhere, for benchmarks).
+        self.MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")
+        self.SMS_BACKEND = os.environ.get("SMS_BACKEND", "http")
+        self.NOTIFICATIONS_FILE_DIR = os.environ.get("NOTIFICATIONS_FILE_DIR", str(BASE_DIR / "instance" / "outbox"))
+        #: Seconds to wait for the SMTP server or SMS gateway before retrying later.
+        self.MAIL_TIMEOUT = _env_int("MAIL_TIMEOUT", 10)
+        self.SMS_TIMEOUT = _env_int("SMS_TIMEOUT", 10)
+        #: How long a dispatcher's claim on a batch lasts; a killed dispatcher's rows are retaken after it.
+        self.NOTIFICATIONS_LEASE_SECONDS = _env_int("NOTIFICATIONS_LEASE_SECONDS", 300)
         #: Bearer token that unlocks the details of /healthz (dialect, revision, latency); unset: none shown.
         self.HEALTHZ_TOKEN = os.environ.get("HEALTHZ_TOKEN") or None
         #: Pin "now" (ISO 8601 with offset) for demos and benchmarks; never set in production.
@@ -113,6 +123,8 @@ class DevelopmentConfig(Config):
     def __init__(self) -> None:
         super().__init__()
         self.SCHEDULER_IN_PROCESS = _env_bool("SCHEDULER_IN_PROCESS", True)
+        self.MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "file")
+        self.SMS_BACKEND = os.environ.get("SMS_BACKEND", "file")
 
 
 class TestingConfig(Config):
@@ -129,6 +141,8 @@ class TestingConfig(Config):
         self.WTF_CSRF_ENABLED = False
         self.SCHEDULER_IN_PROCESS = False
         self.ICS_IMPORT_ALLOW_PRIVATE = True
+        self.MAIL_BACKEND = "null"
+        self.SMS_BACKEND = "null"
 
 
 #: Least estimated entropy of a production SECRET_KEY, in bits. Measured over 100,000 keys each:

@@ -79,9 +79,15 @@ def create_app(config: Config | str | None = None) -> Flask:
     from calendar_app.reports.views import bp as reports_bp
 
     app.register_blueprint(reports_bp, url_prefix="/manage/reports")
+    from calendar_app.notifications.views import bp as notifications_bp
+
+    app.register_blueprint(notifications_bp)
 
     from calendar_app.demo.cli import demo_cli
 
+    from calendar_app.notifications.demo import demo_subscriptions
+
+    demo_cli.add_command(demo_subscriptions)
     app.cli.add_command(demo_cli)
     from calendar_app.scheduler import scheduler_cli
 
@@ -92,6 +98,9 @@ def create_app(config: Config | str | None = None) -> Flask:
     from calendar_app.accounts.cli import users_cli
 
     app.cli.add_command(users_cli)
+    from calendar_app.notifications.cli import notifications_cli
+
+    app.cli.add_command(notifications_cli)
     _register_error_handlers(app)
     _register_input_guard(app)
     _register_security_headers(app)
@@ -145,6 +154,7 @@ def _import_models() -> None:
     from calendar_app.events import models as _events  # noqa: F401
     from calendar_app.festivals import models as _festivals  # noqa: F401
     from calendar_app.jobs import models as _jobs  # noqa: F401
+    from calendar_app.notifications import models as _notifications  # noqa: F401
     from calendar_app.programs import models as _programs  # noqa: F401
     from calendar_app.venues import models as _venues  # noqa: F401
 

@@ -9,9 +9,15 @@ once (coalesced), then keeps its schedule. In production it runs as its own proc
 """
 from __future__ import annotations
 
+import fcntl
 import logging
+import os
 import signal
+import sys
 import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
 from datetime import datetime, timezone
 
 import click
@@ -22,6 +28,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from flask import Flask, current_app
 from flask.cli import AppGroup
+from sqlalchemy import text
 
 log = logging.getLogger(__name__)
 JOB_DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": None}
@@ -65,6 +72,8 @@ JOBS: list[tuple[str, str, dict]] = [
     # Feeds: re-render what changes made stale (debounced to a minute), and everything hourly (rolling window).
     ("calendar_app.feeds.jobs.render_pending_feeds", "interval", {"minutes": 1}),
     ("calendar_app.feeds.jobs.render_all_feeds", "cron", {"minute": 7}),
+    # Reminders and change notices: the outbox is the schedule; this only plans and sends what is due.
+    ("calendar_app.notifications.jobs.plan_and_dispatch", "interval", {"minutes": 1}),
 ]
 _TRIGGERS = {"cron": CronTrigger, "interval": IntervalTrigger}
 
@@ -131,14 +140,68 @@ scheduler_cli = AppGroup("scheduler", help="周期任务调度器（生产环境
 
 
 @scheduler_cli.command("run")
-def run_scheduler() -> None:
-    """Run the scheduler in the foreground until SIGTERM/SIGINT."""
+@click.option("--poll", default=5.0, show_default=True, help="不是主调度器时，每隔几秒尝试接管。")
+def run_scheduler(poll: float) -> None:
+    """Run the scheduler in the foreground until SIGTERM/SIGINT; with several, only the leader runs jobs."""
     app = current_app._get_current_object()
-    scheduler = BlockingScheduler(job_defaults=JOB_DEFAULTS, timezone=app.config["CALENDAR_TIMEZONE"])
-    register_jobs(scheduler, app)
-    signal.signal(signal.SIGTERM, lambda *_: scheduler.shutdown(wait=False))
-    click.echo(f"调度器已启动，任务 {len(scheduler.get_jobs())} 个：" + ", ".join(j.id for j in scheduler.get_jobs()))
-    scheduler.start()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    with leadership(app, poll=poll):
+        scheduler = BlockingScheduler(job_defaults=JOB_DEFAULTS, timezone=app.config["CALENDAR_TIMEZONE"])
+        register_jobs(scheduler, app)
+        signal.signal(signal.SIGTERM, lambda *_: scheduler.shutdown(wait=False))
+        click.echo(f"调度器已启动，任务 {len(scheduler.get_jobs())} 个：" + ", ".join(j.id for j in scheduler.get_jobs()))
+        scheduler.start()
+
+
+#: Key of the PostgreSQL advisory lock that makes one scheduler process the leader.
+LEADER_LOCK_KEY = 0x63616C31  # "cal1"
+
+
+@contextmanager
+def leadership(app: Flask, *, poll: float):
+    """Wait until this process is the only scheduler running jobs, and stay so while inside.
+
+    PostgreSQL: a session advisory lock on a connection held for the life of the process (the server
+    frees it when the process dies; it does not work through PgBouncer transaction pooling). SQLite:
+    an exclusive file lock next to the database (the kernel frees it when the process dies).
+    """
+    from calendar_app.extensions import db
+
+    with app.app_context():
+        url = db.engine.url
+        if url.get_backend_name() == "postgresql":
+            connection = db.engine.connect()
+            try:
+                waited = False
+                try_lock = text("SELECT pg_try_advisory_lock(:key)")
+                while not connection.execute(try_lock, {"key": LEADER_LOCK_KEY}).scalar():
+                    connection.rollback()
+                    if not waited:
+                        click.echo("另一个调度器正在运行：等待接管（PostgreSQL 咨询锁）", err=False)
+                        waited = True
+                    time.sleep(poll)
+                connection.commit()
+                click.echo(f"成为主调度器（进程 {os.getpid()}）")
+                yield
+            finally:
+                connection.close()
+            return
+        database = url.database or ""
+        path = Path(database + ".scheduler.lock") if database and database != ":memory:" else \
+            Path(app.instance_path) / "scheduler.lock"
+    with open(path, "a+") as handle:
+        waited = False
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if not waited:
+                    click.echo(f"另一个调度器正在运行：等待接管（文件锁 {path}）")
+                    waited = True
+                time.sleep(poll)
+        click.echo(f"成为主调度器（进程 {os.getpid()}）")
+        yield
 
 
 @scheduler_cli.command("list")

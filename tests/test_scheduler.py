@@ -99,6 +99,7 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 RENDER_ALL = "calendar_app.feeds.jobs.render_all_feeds"  # hourly at minute 7
 RENDER_PENDING = "calendar_app.feeds.jobs.render_pending_feeds"  # every minute
 EXTEND = "calendar_app.events.jobs.extend_horizons"  # daily at 03:17
+NOTIFY = "calendar_app.notifications.jobs.plan_and_dispatch"  # every minute
 
 
 def _at(hour: int, minute: int, second: int = 0) -> datetime:
@@ -108,7 +109,7 @@ def _at(hour: int, minute: int, second: int = 0) -> datetime:
 def _record(db, **runs: datetime) -> None:
     from calendar_app.jobs.services import record_run
 
-    names = {"render_all": RENDER_ALL, "render_pending": RENDER_PENDING, "extend": EXTEND}
+    names = {"render_all": RENDER_ALL, "render_pending": RENDER_PENDING, "extend": EXTEND, "notify": NOTIFY}
     for name, at in runs.items():
         record_run(names[name], at)
     db.session.commit()
@@ -133,14 +134,14 @@ def test_the_hourly_render_missed_during_downtime_runs_on_start(app, db):
 
 
 def test_jobs_that_ran_when_due_keep_their_schedule_on_start(app, db):
-    _record(db, render_all=_at(8, 7, 1), render_pending=_at(8, 8, 30), extend=_at(3, 17, 2))
+    _record(db, render_all=_at(8, 7, 1), render_pending=_at(8, 8, 30), extend=_at(3, 17, 2), notify=_at(8, 8, 40))
     overdue, next_runs = _registered(app, now=_at(8, 9))
     assert overdue == []
     assert all(at > _at(8, 9) for at in next_runs.values())  # their schedules, from the real clock
 
 
 def test_a_job_with_no_recorded_run_runs_on_start(app, db):
-    _record(db, render_all=_at(8, 7, 1), render_pending=_at(8, 8, 30))
+    _record(db, render_all=_at(8, 7, 1), render_pending=_at(8, 8, 30), notify=_at(8, 8, 40))
     overdue, _ = _registered(app, now=_at(8, 9))
     assert overdue == [EXTEND]
 

@@ -159,3 +159,8 @@ from calendar_app.api import openapi_reports as _reports  # noqa: E402  (venue l
 
 PATHS.update(_reports.PATHS)
 SCHEMAS.update(_reports.SCHEMAS)
+
+from calendar_app.notifications import openapi as _notifications  # noqa: E402  (public reminder subscriptions)
+
+PATHS.update(_notifications.PATHS)
+SCHEMAS.update(_notifications.SCHEMAS)

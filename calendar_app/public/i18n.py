@@ -134,6 +134,7 @@ EN_CATALOGUE: dict[str, str] = {
     "加入日历": "Add to calendar",
     "下载日历文件（.ics）": "Download calendar file (.ics)",
     "添加到 Google 日历": "Add to Google Calendar",
+    "短信或邮件提醒我": "Remind me by SMS or email",
     "该场次已不存在，以下显示最近的场次。": "That date no longer exists; showing the nearest one.",
     "系列活动的其他场次": "Other dates of this series",
     "订阅该品牌的全部活动": "Subscribe to all events of this program",

@@ -1,0 +1,1 @@
+"""Reminders and change notices: public subscriptions, the outbox, planner, dispatcher and channels."""
