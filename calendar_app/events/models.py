@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import false as sa_false
 from sqlalchemy import (JSON, Boolean, CheckConstraint, DateTime, ForeignKey, Index, Integer, String, Text,
                         UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -79,6 +80,8 @@ class Event(TimestampMixin, db.Model):
     #: UID of the VEVENT this event was imported from (an external calendar); a re-import into the
     #: same edition updates the event instead of adding it again.
     external_uid: Mapped[str | None] = mapped_column(String(255))
+    #: Staff put this event among the highlights at the top of the public home page.
+    is_featured: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
 
     program: Mapped[Program | None] = relationship()
     edition: Mapped[Edition | None] = relationship()
