@@ -64,11 +64,23 @@ def feed_path(kind: str, key: str | int | None = None) -> str:
     """Path of a public feed: kind is all, program (slug), edition, area, venue, category or event (ids)."""
     if kind == "all":
         return "/calendar.ics"
+    if kind == "holidays":
+        return "/holidays.ics"
     prefixes = {"program": "programs", "edition": "editions", "area": "areas", "venue": "venues",
                 "category": "categories", "event": "events"}
     if kind not in prefixes or key is None:
         raise ValueError(f"unknown feed {kind!r} {key!r}")
     return f"/{prefixes[kind]}/{key}.ics"
+
+
+def subscribe_path(kind: str, key: str | int | None = None) -> str:
+    """The subscribe page of a feed (what QR codes encode): /subscribe/all, /subscribe/holidays,
+    /subscribe/<program|edition|area|venue|category>/<slug or id>."""
+    if kind in ("all", "holidays"):
+        return f"/subscribe/{kind}"
+    if kind not in ("program", "edition", "area", "venue", "category") or key is None:
+        raise ValueError(f"no subscribe page for {kind!r} {key!r}")
+    return f"/subscribe/{kind}/{key}"
 
 
 def private_feed_path(token: str) -> str:
