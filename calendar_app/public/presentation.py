@@ -1,7 +1,7 @@
 """How lists read as a program guide: towns and cities of places, highlights, and same-day repeats collapsed.
 
-The area tree and the programs are small (hundreds of rows, whatever the number of occurrences), so each
-is read once per request and kept on `flask.g`; a list then names the town and the city of every row
+The area tree, the programs and the editions are small (hundreds of rows, whatever the number of
+occurrences), so each is read once per request; a list then names the town and the city of every row
 without a query per row.
 """
 from __future__ import annotations
@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import g
-from sqlalchemy import and_, or_, select
+from flask import request
+from sqlalchemy import and_, case, or_, select
 
 from calendar_app.areas.models import Area
 from calendar_app.events.models import Event, Occurrence
@@ -30,17 +30,23 @@ HIGHLIGHT_DAYS = 30
 
 # --- places ------------------------------------------------------------------------------------------
 
+def _per_request(name: str, load):
+    """`load()` once per request, kept on the request object (not on `g`, whose app context may outlive a
+    request, e.g. in tests, and would hold objects expired by a commit)."""
+    cache = request.environ.setdefault("calendar_app.public", {})
+    if name not in cache:
+        cache[name] = load()
+    return cache[name]
+
+
 def areas() -> dict[int, Area]:
     """Every area by id, read once per request."""
-    if "public_areas" not in g:
-        g.public_areas = {a.id: a for a in db.session.scalars(select(Area))}
-    return g.public_areas
+    return _per_request("areas", lambda: {a.id: a for a in db.session.scalars(select(Area))})
 
 
 def programs() -> dict[int, Program]:
-    if "public_programs" not in g:
-        g.public_programs = {p.id: p for p in db.session.scalars(select(Program))}
-    return g.public_programs
+    """Every program by id, read once per request."""
+    return _per_request("programs", lambda: {p.id: p for p in db.session.scalars(select(Program))})
 
 
 def town_of(area_id: int | None) -> Area | None:
@@ -150,67 +156,78 @@ class Highlight:
     reason: str
 
 
-def _edition_day_conditions(first: date, last: date, tz: ZoneInfo) -> tuple[list, dict[int, tuple[date, date]]]:
+def editions() -> dict[int, Edition]:
+    """Every edition by id, read once per request (tens to hundreds of rows)."""
+    return _per_request("editions", lambda: {e.id: e for e in db.session.scalars(select(Edition))})
+
+
+def _edition_day_conditions(first: date, last: date, tz: ZoneInfo) -> list:
     """Occurrence conditions for the first and last days of the editions running between first and last."""
-    editions = db.session.scalars(select(Edition).where(Edition.starts_on <= last, Edition.ends_on >= first)).all()
-    conditions, bounds = [], {}
-    for e in editions:
-        bounds[e.id] = (e.starts_on, e.ends_on)
+    conditions = []
+    for e in editions().values():
+        if e.starts_on > last or e.ends_on < first:
+            continue
         for day in {e.starts_on, e.ends_on}:
             if first <= day <= last:
                 conditions.append(and_(Occurrence.edition_id == e.id, Occurrence.starts_at >= midnight(day, tz),
                                        Occurrence.starts_at < midnight(day + timedelta(days=1), tz)))
-    return conditions, bounds
+    return conditions
 
 
 def highlights(now: datetime, tz: ZoneInfo, limit: int = HIGHLIGHTS) -> list[Highlight]:
     """What the home page opens on: featured events (the event or its edition marked by staff), an
     edition's special one-off nights and its first and last nights within the coming weeks, this weekend's
-    first; then, to fill up, this weekend's events, one per program. One row per event."""
-    start = now
+    first; then, to fill up, this weekend's other events, one per program. One row per event; one query."""
     today = now.astimezone(tz).date()
     end = midnight(today + timedelta(days=HIGHLIGHT_DAYS), tz)
-    edition_days, bounds = _edition_day_conditions(today, today + timedelta(days=HIGHLIGHT_DAYS), tz)
-    featured_editions = select(Edition.id).where(Edition.is_featured.is_(True))
-    special = and_(Occurrence.edition_id.is_not(None), Event.rrule.is_(None), Event.lunar_rule.is_(None))
-    wanted = or_(Event.is_featured.is_(True), Occurrence.edition_id.in_(featured_editions), special, *edition_days)
-    query = (queries.with_event_and_venue(queries.window_query(start, end))
-             .where(wanted, Occurrence.status != "cancelled").limit(200))
-    rows = list(db.session.scalars(query).unique())
     weekend = window_for("weekend", now, tz)
+    featured_editions = [e.id for e in editions().values() if e.is_featured]
+    special = and_(Occurrence.edition_id.is_not(None), Event.rrule.is_(None), Event.lunar_rule.is_(None))
+    wanted = or_(Event.is_featured.is_(True), Occurrence.edition_id.in_(featured_editions), special,
+                 *_edition_day_conditions(today, today + timedelta(days=HIGHLIGHT_DAYS), tz))
+    in_weekend = and_(Occurrence.starts_at >= weekend.start, Occurrence.starts_at < weekend.end)
+    query = (queries.with_event_and_venue(queries.window_query(now, end))
+             .where(or_(wanted, in_weekend), Occurrence.status != "cancelled")
+             .order_by(None).order_by(case((wanted, 0), else_=1), Occurrence.starts_at, Occurrence.id).limit(300))
+    rows = list(db.session.scalars(query).unique())
     picked: dict[int, Highlight] = {}
+    fill: list[Occurrence] = []
     for occ in rows:
         if occ.event_id in picked:
             continue
-        local_day = occ.starts_at.astimezone(tz).date()
-        if occ.event.is_featured or (occ.edition_id is not None and _edition_featured(occ.edition_id)):
-            reason = "featured"
-        elif occ.edition_id in bounds and local_day == bounds[occ.edition_id][0]:
-            reason = "opening"
-        elif occ.edition_id in bounds and local_day == bounds[occ.edition_id][1]:
-            reason = "closing"
+        reason = _reason(occ, tz)
+        if reason is None:
+            fill.append(occ)
         else:
-            reason = "special"
-        picked[occ.event_id] = Highlight(occ, reason)
+            picked[occ.event_id] = Highlight(occ, reason)
     chosen = sorted(picked.values(), key=lambda h: (not (weekend.start <= h.occurrence.starts_at < weekend.end),
                                                     h.occurrence.starts_at, h.occurrence.id))[:limit]
-    if len(chosen) < limit:
-        seen_programs = {h.occurrence.program_id for h in chosen if h.occurrence.program_id}
-        seen_events = {h.occurrence.event_id for h in chosen}
-        fill = queries.listing(weekend.start, weekend.end, queries.Filters(), limit=100).occurrences
-        for occ in fill:
-            if len(chosen) >= limit:
-                break
-            if occ.status == "cancelled" or occ.event_id in seen_events or (occ.program_id and occ.program_id in seen_programs):
-                continue
-            chosen.append(Highlight(occ, "weekend"))
-            seen_events.add(occ.event_id)
-            if occ.program_id:
-                seen_programs.add(occ.program_id)
+    seen_programs = {h.occurrence.program_id for h in chosen if h.occurrence.program_id}
+    seen_events = {h.occurrence.event_id for h in chosen}
+    for occ in sorted(fill, key=lambda o: (o.starts_at, o.id)):
+        if len(chosen) >= limit:
+            break
+        if occ.event_id in seen_events or (occ.program_id and occ.program_id in seen_programs):
+            continue
+        chosen.append(Highlight(occ, "weekend"))
+        seen_events.add(occ.event_id)
+        if occ.program_id:
+            seen_programs.add(occ.program_id)
     return sorted(chosen, key=lambda h: (h.occurrence.starts_at, h.occurrence.id))
 
 
-def _edition_featured(edition_id: int) -> bool:
-    if "featured_editions" not in g:
-        g.featured_editions = set(db.session.scalars(select(Edition.id).where(Edition.is_featured.is_(True))))
-    return edition_id in g.featured_editions
+def _reason(occ: Occurrence, tz: ZoneInfo) -> str | None:
+    """Why an occurrence is a highlight (featured, opening, closing, special), or None."""
+    edition = editions().get(occ.edition_id) if occ.edition_id is not None else None
+    if occ.event.is_featured or (edition is not None and edition.is_featured):
+        return "featured"
+    if edition is None:
+        return None
+    local_day = occ.starts_at.astimezone(tz).date()
+    if local_day == edition.starts_on:
+        return "opening"
+    if local_day == edition.ends_on:
+        return "closing"
+    if occ.event.rrule is None and occ.event.lunar_rule is None:
+        return "special"
+    return None

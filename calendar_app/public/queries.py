@@ -83,11 +83,14 @@ class FilterOptions:
 
 
 def area_and_program_choices() -> tuple[list[Area], list[Program]]:
-    """Districts and towns (tree order) and programs for the filter form; sized by places, not occurrences."""
-    areas = db.session.scalars(select(Area).where(Area.kind != "village")).all()
-    programs = db.session.scalars(select(Program).order_by(Program.id)).all()
+    """Districts and towns (tree order) and programs for the filter form; sized by places, not occurrences.
+    Read through the per-request indexes of calendar_app.public.presentation, which the lists share."""
+    from calendar_app.public import presentation
+
+    areas = [a for a in presentation.areas().values() if a.kind != "village"]
+    programs = sorted(presentation.programs().values(), key=lambda p: p.id)
     # Paths compare as strings ("/1/10/" < "/1/4/"); as lists of ids they give the tree in creation order.
-    return sorted(areas, key=lambda a: a.ancestor_ids()), list(programs)
+    return sorted(areas, key=lambda a: a.ancestor_ids()), programs
 
 
 def venue_choices(area: Area | None) -> list[Venue]:
@@ -115,7 +118,8 @@ def list_options() -> tuple:
     """Loader options of a list row: the event and venue columns a list shows, from the joined rows."""
     return (
         contains_eager(Occurrence.event).load_only(Event.title, Event.category, Event.is_free, Event.is_all_day,
-                                                   Event.status, Event.is_featured, raiseload=True),
+                                                   Event.status, Event.is_featured, Event.rrule, Event.lunar_rule,
+                                                   raiseload=True),
     )
 
 

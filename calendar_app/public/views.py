@@ -17,6 +17,7 @@ from calendar_app.public.devices import DEVICES, device_of
 from calendar_app.public.i18n import category_label, format_date
 from calendar_app.public.i18n import gettext as _
 from calendar_app.public.qr import qr_svg
+from calendar_app.public.text import tel_links
 from calendar_app.public.windows import (WHENS, day_window, group_by_day, local_today, month_bounds, month_weeks,
                                          shift_month, window_for)
 
@@ -93,6 +94,8 @@ def event(event_id: int):
         others=[o for o in series if o.id != focus.id][:queries.SERIES_LIMIT],
         outbound=outbound.event_links(found, focus, tz, page_url=page_url),
         ics_path=links.feed_path("event", found.id), today=local_today(now, tz),
+        town=presentation.town_of(found.area_id), contact_html=tel_links(found.contact),
+        city=presentation.city_of(found.area_id) if presentation.several_cities() else None,
     )
 
 
@@ -138,7 +141,7 @@ def _listing_page(template: str, condition, feed: tuple[str, str | int], **conte
     today = local_today(now, tz)
     page = queries.upcoming(condition, now)
     return render_template(template, days=presentation.collapsed_days(group_by_day(page.occurrences, tz, today)),
-                           page=page, today=today, subscription=subscription(*feed), more_args={feed[0]: feed[1]},
+                           page=page, today=today, subscription=subscription(*feed),
                            **context)
 
 
