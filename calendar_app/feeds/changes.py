@@ -25,6 +25,7 @@ from calendar_app.areas.models import Area
 from calendar_app.db import utcnow
 from calendar_app.events.models import Event, Occurrence
 from calendar_app.feeds.models import EVERY_FEED, FeedChange
+from calendar_app.festivals.models import OfficialDay
 from calendar_app.programs.models import Edition, Program
 from calendar_app.venues.models import Venue
 
@@ -38,6 +39,8 @@ _IGNORED = {
 }
 _EVENT_REFS = ("program_id", "edition_id", "venue_id", "area_id", "category")
 _CHUNK = 500
+#: Store key of the holiday feed (/holidays.ics).
+HOLIDAYS_FEED = "holidays"
 _EVERYTHING = (Venue, Program, Edition, Area)
 _installed = False
 
@@ -81,7 +84,14 @@ def _changed_event_ids(session: Session, objects) -> tuple[set[int], bool]:
     return {i for i in event_ids if i is not None}, False
 
 
+def _holiday_change(objects) -> bool:
+    """Whether a statutory holiday or 调休 day is added, changed or removed: the holiday feed shows them."""
+    return any(isinstance(obj, OfficialDay) for obj in objects)
+
+
 def _before_flush(session: Session, _flush_context, _instances) -> None:
+    if _holiday_change(chain(session.new, session.dirty, session.deleted)):
+        _record(session, {HOLIDAYS_FEED})
     # Feeds that show the rows as they are before this flush (an event leaving a programme or a venue).
     event_ids, everything = _changed_event_ids(session, chain(session.dirty, session.deleted))
     if everything:
@@ -103,6 +113,8 @@ def _bulk_statement(state: ORMExecuteState) -> None:
     if not (state.is_insert or state.is_update or state.is_delete):
         return
     classes = {m.class_ for m in state.all_mappers}
+    if OfficialDay in classes:
+        _record(state.session, {HOLIDAYS_FEED})
     if not classes & {Event, Occurrence, *_EVERYTHING}:
         return
     event_id = _single_event(state) if classes == {Occurrence} and not state.is_insert else None

@@ -226,6 +226,10 @@ class FeedBuilder:
 
     def render(self, spec: FeedSpec) -> Rendered | None:
         """The feed's bytes, or None when its subject does not exist."""
+        if spec.kind == "holidays":
+            from calendar_app.feeds.holidays import render_holidays
+
+            return render_holidays(spec, self.window)
         subject = resolve(spec)
         if subject is None:
             return None

@@ -103,7 +103,7 @@ def render_document(spec: FeedSpec, *, now: datetime | None = None) -> FeedDocum
 
 def public_specs() -> list[FeedSpec]:
     """Every public feed with a plain URL: all events, each program, edition, area, venue, category and event."""
-    specs = [FeedSpec("all")]
+    specs = [FeedSpec("all"), FeedSpec("holidays")]
     for kind, model in (("program", Program), ("edition", Edition), ("area", Area), ("venue", Venue)):
         specs += [FeedSpec(kind, i) for i in db.session.scalars(select(model.id).order_by(model.id))]
     specs += [FeedSpec("category", c) for c in CATEGORIES]

@@ -31,6 +31,12 @@ def all_events():
     return _serve(_spec("all", None))
 
 
+@bp.get("/holidays.ics")
+def holidays():
+    """Statutory holidays (休), 调休 working days (班), lunar festivals and solar terms as all-day events."""
+    return _serve(FeedSpec("holidays"))
+
+
 @bp.get("/programs/<slug>.ics")
 def program(slug: str):
     program_id = _require(db.session.scalar(select(Program.id).where(Program.slug == slug)))
