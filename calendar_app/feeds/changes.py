@@ -34,7 +34,8 @@ __all__ = ["install", "keys_for_events"]
 _INFO_KEY = "feeds.marked"
 #: Attributes whose change no feed shows.
 _IGNORED = {
-    Event: {"created_at", "updated_at", "created_by_id", "split_from_id"},
+    Event: {"created_at", "updated_at", "created_by_id", "split_from_id", "is_featured"},
+    Edition: {"is_featured"},  # the home page's highlights, not in any feed
     Occurrence: {"attendance", "attendance_reported_at", "is_detached"},
 }
 _EVENT_REFS = ("program_id", "edition_id", "venue_id", "area_id", "category")
