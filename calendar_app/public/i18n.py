@@ -27,6 +27,7 @@ LANG_PARAMS = {"zh": ZH, "zh-cn": ZH, "zh-CN": ZH, "en": EN}
 
 EN_CATALOGUE: dict[str, str] = {
     # Subscribing, highlights and towns (issue 9)
+    '共 {n} 场，点按展开': '{n} sessions; tap to expand',
     'Google 日历': 'Google Calendar',
     'OPPO / 一加 / realme': 'OPPO / OnePlus / realme',
     'iPhone / Mac': 'iPhone / Mac',

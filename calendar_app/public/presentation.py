@@ -24,6 +24,8 @@ from calendar_app.public.windows import midnight, window_for
 COLLAPSE_FROM = 3
 #: Rows in the highlights block at the top of the home page.
 HIGHLIGHTS = 8
+#: Highlights one edition may take (featured ones aside), so that one program's town nights leave room.
+PER_EDITION = 2
 #: How far ahead the highlights look.
 HIGHLIGHT_DAYS = 30
 
@@ -200,8 +202,22 @@ def highlights(now: datetime, tz: ZoneInfo, limit: int = HIGHLIGHTS) -> list[Hig
             fill.append(occ)
         else:
             picked[occ.event_id] = Highlight(occ, reason)
-    chosen = sorted(picked.values(), key=lambda h: (not (weekend.start <= h.occurrence.starts_at < weekend.end),
-                                                    h.occurrence.starts_at, h.occurrence.id))[:limit]
+    ranked = sorted(picked.values(), key=lambda h: (h.reason != "featured",
+                                                    not (weekend.start <= h.occurrence.starts_at < weekend.end),
+                                                    h.occurrence.starts_at, h.occurrence.id))
+    chosen, per_edition, marks = [], {}, set()
+    for h in ranked:
+        # Variety: an edition's many town nights do not fill the block (one opening, one closing, two in all).
+        edition_id = h.occurrence.edition_id
+        if edition_id is not None and h.reason != "featured":
+            if per_edition.get(edition_id, 0) >= PER_EDITION or (edition_id, h.reason) in marks and \
+                    h.reason in ("opening", "closing"):
+                continue
+            per_edition[edition_id] = per_edition.get(edition_id, 0) + 1
+            marks.add((edition_id, h.reason))
+        chosen.append(h)
+        if len(chosen) >= limit:
+            break
     seen_programs = {h.occurrence.program_id for h in chosen if h.occurrence.program_id}
     seen_events = {h.occurrence.event_id for h in chosen}
     for occ in sorted(fill, key=lambda o: (o.starts_at, o.id)):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from flask import Blueprint, Response, abort, render_template, request, url_for
+from markupsafe import Markup, escape
 
 from calendar_app import clock
 from calendar_app import links
@@ -272,20 +273,27 @@ def venue_qr(key: int):
 
 
 @bp.app_template_global()
-def occurrence_when(occurrence: Occurrence, all_day: bool, *, with_year: bool = True) -> str:
-    """When an occurrence happens, in local time: 2026年11月21日 周六 14:30–16:30, or dates when all-day."""
+def occurrence_when(occurrence: Occurrence, all_day: bool, *, with_year: bool = True) -> Markup:
+    """When an occurrence happens, in local time: 2026年11月21日 周六 14:30–16:30, or dates when all-day.
+    The date and the time range are each kept on one line (a range never breaks after its dash)."""
     tz = clock.local_zone()
     start, end = occurrence.starts_at.astimezone(tz), occurrence.ends_at.astimezone(tz)
     if all_day:
         last = max(end.date() - timedelta(days=1), start.date())  # DTEND of an all-day event is exclusive
-        text = format_date(start.date(), with_year=with_year)
+        parts = [format_date(start.date(), with_year=with_year)]
         if last != start.date():
-            text += " – " + format_date(last, with_year=with_year)
-        return f"{text} · {_('全天')}"
-    text = f"{format_date(start.date(), with_year=with_year)} {start:%H:%M}–"
+            parts[0] += " –"
+            parts.append(format_date(last, with_year=with_year))
+        return _unbroken(parts) + Markup(" · ") + escape(_("全天"))
     if end.date() != start.date():
-        text += format_date(end.date()) + " "
-    return text + f"{end:%H:%M}"
+        return (_unbroken([format_date(start.date(), with_year=with_year), f"{start:%H:%M}–"])
+                + _unbroken([format_date(end.date()), f"{end:%H:%M}"]))
+    return _unbroken([format_date(start.date(), with_year=with_year), f"{start:%H:%M}–{end:%H:%M}"])
+
+
+def _unbroken(parts: list[str]) -> Markup:
+    """Each part in a span that does not wrap inside, separated by ordinary spaces."""
+    return Markup(" ").join(Markup('<span class="nowrap">{}</span>').format(p) for p in parts)
 
 
 @bp.app_template_filter("local_time")
