@@ -28,6 +28,8 @@ class Event(TimestampMixin, db.Model):
         CheckConstraint("sequence >= 0", name="sequence_non_negative"),
         Index("ix_events_status_area", "status", "area_id"),
         Index("ix_events_edition_external_uid", "edition_id", "external_uid", unique=True),
+        # The home page's highlights look up the few featured events without scanning the window.
+        Index("ix_events_featured", "is_featured"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

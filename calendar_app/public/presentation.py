@@ -11,10 +11,11 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import request
-from sqlalchemy import and_, case, or_, select
+from sqlalchemy import and_, or_, select, union_all
 
 from calendar_app.areas.models import Area
 from calendar_app.events.models import Event, Occurrence
+from calendar_app.events.services import MAX_INSTANCE_LENGTH
 from calendar_app.extensions import db
 from calendar_app.programs.models import Edition, Program
 from calendar_app.public import queries
@@ -65,7 +66,8 @@ def town_of(area_id: int | None) -> Area | None:
 
 def several_cities() -> bool:
     """Whether the deployment holds more than one city, or districts of different cities: rows then name the city."""
-    return sum(1 for a in areas().values() if a.kind == "city" or (a.kind == "district" and a.parent_id is None)) > 1
+    return _per_request("several_cities", lambda: sum(
+        1 for a in areas().values() if a.kind == "city" or (a.kind == "district" and a.parent_id is None)) > 1)
 
 
 def city_of(area_id: int | None) -> Area | None:
@@ -183,14 +185,36 @@ def highlights(now: datetime, tz: ZoneInfo, limit: int = HIGHLIGHTS) -> list[Hig
     today = now.astimezone(tz).date()
     end = midnight(today + timedelta(days=HIGHLIGHT_DAYS), tz)
     weekend = window_for("weekend", now, tz)
-    featured_editions = [e.id for e in editions().values() if e.is_featured]
-    special = and_(Occurrence.edition_id.is_not(None), Event.rrule.is_(None), Event.lunar_rule.is_(None))
-    wanted = or_(Event.is_featured.is_(True), Occurrence.edition_id.in_(featured_editions), special,
-                 *_edition_day_conditions(today, today + timedelta(days=HIGHLIGHT_DAYS), tz))
-    in_weekend = and_(Occurrence.starts_at >= weekend.start, Occurrence.starts_at < weekend.end)
-    query = (queries.with_event_and_venue(queries.window_query(now, end))
-             .where(or_(wanted, in_weekend), Occurrence.status != "cancelled")
-             .order_by(None).order_by(case((wanted, 0), else_=1), Occurrence.starts_at, Occurrence.id).limit(300))
+    running = [e for e in editions().values() if e.starts_on <= today + timedelta(days=HIGHLIGHT_DAYS)
+               and e.ends_on >= today]
+    featured_editions = [e.id for e in running if e.is_featured]
+    special = and_(Event.rrule.is_(None), Event.lunar_rule.is_(None))
+    nights = or_(special, *_edition_day_conditions(today, today + timedelta(days=HIGHLIGHT_DAYS), tz))
+    live = Occurrence.status != "cancelled"
+
+    def upcoming(*conditions, until=end):
+        """Occurrence ids in [now, until) by start. `is_public IS NOT false` keeps SQLite on the index of
+        the narrowing condition (event, edition) rather than walking the whole public window."""
+        return (select(Occurrence.id).where(Occurrence.is_public.is_not(False), live, *conditions,
+                                            Occurrence.starts_at >= now - MAX_INSTANCE_LENGTH,
+                                            Occurrence.starts_at < until, Occurrence.ends_at > now)
+                .order_by(Occurrence.starts_at, Occurrence.id))
+
+    def first(query, n: int):
+        return select(query.limit(n).subquery().c.id)
+
+    # One statement of bounded index walks: featured events (through their few ids), featured editions'
+    # and running editions' nights (the edition index), and this weekend's first rows to fill up with.
+    parts = [first(upcoming(Occurrence.event_id.in_(select(Event.id).where(Event.is_featured.is_(True)))), 50),
+             first(queries.window_query(max(now, weekend.start), weekend.end).where(live)
+                   .with_only_columns(Occurrence.id), 100)]
+    if running:
+        parts.append(first(upcoming(Occurrence.edition_id.in_([e.id for e in running]))
+                           .join(Occurrence.event).where(nights), 150))
+    if featured_editions:
+        parts.append(first(upcoming(Occurrence.edition_id.in_(featured_editions)), 50))
+    query = queries.with_event_and_venue(select(Occurrence).where(Occurrence.id.in_(union_all(*parts)))).order_by(
+        Occurrence.starts_at, Occurrence.id)
     rows = list(db.session.scalars(query).unique())
     picked: dict[int, Highlight] = {}
     fill: list[Occurrence] = []

@@ -23,6 +23,7 @@ depends_on = None
 
 def upgrade():
     op.add_column('events', sa.Column('is_featured', sa.Boolean(), nullable=False, server_default=sa.false()))
+    op.create_index('ix_events_featured', 'events', ['is_featured'], unique=False)
     op.add_column('editions', sa.Column('is_featured', sa.Boolean(), nullable=False, server_default=sa.false()))
     op.add_column('feed_documents', sa.Column('body_gzip', sa.LargeBinary(), nullable=True))
     op.add_column('feed_documents', sa.Column('body_br', sa.LargeBinary(), nullable=True))
@@ -33,4 +34,5 @@ def downgrade():
     op.drop_column('feed_documents', 'body_br')
     op.drop_column('feed_documents', 'body_gzip')
     op.drop_column('editions', 'is_featured')
+    op.drop_index('ix_events_featured', table_name='events')
     op.drop_column('events', 'is_featured')
