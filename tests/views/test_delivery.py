@@ -104,3 +104,23 @@ def test_api_next_urls_are_absolute_like_every_other_url(client, world):
     assert client.get(body["next"]).status_code == 200
     events = client.get("/api/v1/events?start=2026-12-01&end=2026-12-31&limit=1").json
     assert events["next"].startswith("http://127.0.0.1:5000/api/v1/events?")
+
+
+def test_a_cache_hit_runs_no_query_and_answers_its_etag_with_304(client, world, app, page_cache):
+    from tests.public.helpers import count_queries
+
+    first = client.get("/")
+    with count_queries(app) as statements:
+        again = client.get("/")
+        not_modified = client.get("/", headers={"If-None-Match": first.headers["ETag"]})
+    assert statements == []  # served by the middleware: no view, no database
+    assert again.data == first.data and again.headers["ETag"] == first.headers["ETag"]
+    assert not_modified.status_code == 304 and not_modified.data == b""
+    assert not_modified.headers["Cache-Control"] == first.headers["Cache-Control"]
+    assert not_modified.headers["Content-Security-Policy"] == first.headers["Content-Security-Policy"]
+
+
+def test_a_page_that_sets_the_language_cookie_is_not_stored(client, world, page_cache):
+    client.get("/?lang=en")  # sets the cookie: personal, never stored
+    client.delete_cookie("lang")
+    assert not pagecache._entries
