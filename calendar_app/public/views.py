@@ -70,6 +70,7 @@ def month():
     form = params.filter_form()
     return render_template(
         "public/month.html", year=year, month=month_, weeks=month_weeks(year, month_), today=today, form=form,
+        subscription=_filtered_subscription(form),
         facts={d.date: d for d in day_facts(first, last)},
         counts=queries.day_counts(first, last, tz, form.filters),
         previous=shift_month(year, month_, -1), following=shift_month(year, month_, 1),

@@ -51,6 +51,12 @@ def test_a_view_filtered_by_one_area_program_or_venue_shows_its_subscribe_box(cl
     assert box.find("input", class_="feed-url").attrs["value"].endswith(f".ics")
 
 
+def test_the_month_view_filtered_by_one_town_shows_its_subscribe_box_too(client, world):
+    jinshan = world.areas["jinshan"].id
+    box = parse(html(client.get(f"/month?ym=2026-12&area={jinshan}"))).find("section", class_="subscribe")
+    assert box.find("a", class_="button").attrs["href"] == f"/subscribe/area/{jinshan}"
+
+
 @pytest.mark.parametrize("query", ["", "category=opera", "area={jinshan}&program=xiqu-xiangcun", "q=戏曲",
                                    "area={jinshan}&free=1"])
 def test_a_view_a_feed_cannot_express_offers_no_subscribe_box(client, world, query):
