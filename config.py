@@ -54,7 +54,10 @@ class Config:
         self.FEED_WINDOW_DAYS_BACK = _env_int("FEED_WINDOW_DAYS_BACK", 30)
         self.FEED_WINDOW_MONTHS_AHEAD = _env_int("FEED_WINDOW_MONTHS_AHEAD", 18)
         #: Public base URL used in feeds, QR codes and notifications (no trailing slash).
-        self.PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+        #: Unset in development: pages then link to the host and port they were served on, and feeds to
+        #: DEV_BASE_URL (http://HOST:PORT, what scripts/run serves). Production must set it.
+        self.PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "").strip().rstrip("/") or None
+        self.DEV_BASE_URL = f"http://{os.environ.get('HOST') or '127.0.0.1'}:{_env_int('PORT', 5000)}"
         #: Domain part of iCal UIDs: must never change once feeds are published.
         self.ICAL_UID_DOMAIN = os.environ.get("ICAL_UID_DOMAIN", "calendar-app.local")
         self.API_PAGE_SIZE = _env_int("API_PAGE_SIZE", 100)
@@ -115,6 +118,15 @@ class Config:
         self.POSTER_MAX_PIXELS = _env_int("POSTER_MAX_PIXELS", 40_000_000)
         #: Let .ics imports fetch URLs on loopback/private addresses (tests only: it opens an SSRF hole).
         self.ICS_IMPORT_ALLOW_PRIVATE = False
+        #: Seconds an anonymous public page is served from the per-process page cache (0: off).
+        self.PAGE_CACHE_SECONDS = _env_int("PAGE_CACHE_SECONDS", 60)
+        #: Compression (Flask-Compress): Brotli when the client asks for it, else gzip. Feeds are not listed:
+        #: they are served from the feed store's own compressed bytes.
+        self.COMPRESS_ALGORITHM = ["br", "gzip"]
+        self.COMPRESS_MIMETYPES = ["text/html", "text/css", "text/javascript", "application/javascript",
+                                   "application/json", "image/svg+xml", "text/plain", "application/xml"]
+        self.COMPRESS_BR_LEVEL = 5
+        self.COMPRESS_LEVEL = 6
 
 
 class DevelopmentConfig(Config):
@@ -143,6 +155,8 @@ class TestingConfig(Config):
         self.ICS_IMPORT_ALLOW_PRIVATE = True
         self.MAIL_BACKEND = "null"
         self.SMS_BACKEND = "null"
+        self.PAGE_CACHE_SECONDS = 0  # tests change data between requests
+        self.PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/")
 
 
 #: Least estimated entropy of a production SECRET_KEY, in bits. Measured over 100,000 keys each:

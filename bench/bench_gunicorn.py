@@ -1,4 +1,5 @@
-"""Requests per second on gunicorn (2 workers, loopback) for the home page and /calendar.ics.
+"""Requests per second on gunicorn (2 workers, loopback) for the home page and /calendar.ics, and bytes
+on the wire per feed request (plain, gzip, Brotli).
 
     python -m bench.bench_gunicorn [--occurrences 100000] [--seconds 10]
 
@@ -94,13 +95,30 @@ def main() -> None:
             except OSError:
                 time.sleep(0.2)
         etag = urllib.request.urlopen(base + "/calendar.ics", timeout=30).headers["ETag"]
+        home_etag = urllib.request.urlopen(base + "/", timeout=30).headers["ETag"]
         print(f"\ngunicorn 2 workers, wrk 2 threads / 16 connections, {args.seconds} s each, "
               f"{args.occurrences} synthetic occurrences + demo year (SQLite)")
-        for label, path, headers in [("home page /", "/", []), ("/calendar.ics (200)", "/calendar.ics", []),
-                                     ("/calendar.ics (304)", "/calendar.ics", [f"If-None-Match: {etag}"]),
-                                     ("/api/v1/occurrences (week)", "/api/v1/occurrences?start=2026-11-23&end=2026-11-29", [])]:
+        for label, path, headers in [
+            ("home page / (anonymous)", "/", []),
+            ("home page / (Brotli)", "/", ["Accept-Encoding: br"]),
+            ("home page / (304)", "/", [f"If-None-Match: {home_etag}"]),
+            # A session cookie bypasses the anonymous page cache: what rendering the page costs.
+            ("home page / (uncached)", "/", ["Cookie: session=bench"]),
+            ("/calendar.ics (200)", "/calendar.ics", []),
+            ("/calendar.ics (200, gzip)", "/calendar.ics", ["Accept-Encoding: gzip"]),
+            ("/calendar.ics (304)", "/calendar.ics", [f"If-None-Match: {etag}"]),
+            ("/api/v1/occurrences (week)", "/api/v1/occurrences?start=2026-11-23&end=2026-11-29", []),
+        ]:
             rps, latency = _wrk(wrk, base + path, args.seconds, headers)
             print(f"{label:<30} {rps:>8.0f} req/s   {latency}")
+        print("\nbytes on the wire per request (body):")
+        for path in ("/calendar.ics", "/"):
+            for coding in ("identity", "gzip", "br"):
+                request = urllib.request.Request(base + path, headers={"Accept-Encoding": coding})
+                with urllib.request.urlopen(request, timeout=30) as response:
+                    body = response.read()
+                    sent = response.headers.get("Content-Encoding", "identity")
+                print(f"{path:<16} {coding:<9} {len(body):>10,} bytes ({sent})")
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)

@@ -109,6 +109,13 @@ def create_app(config: Config | str | None = None) -> Flask:
 
     logs.install()
     headers.init_app(app)
+    # Registered last so that they run first after a view (Flask runs after_request hooks in reverse):
+    # compression, then the page cache, which stores the compressed bytes.
+    from calendar_app.extensions import compress
+    from calendar_app.public import pagecache
+
+    pagecache.init_app(app)
+    compress.init_app(app)
 
     from calendar_app.scheduler import maybe_start_in_process
 

@@ -14,3 +14,7 @@ csrf = CSRFProtect()
 login_manager = LoginManager()
 #: Rate limits (login, token guessing); storage from RATELIMIT_STORAGE_URI (memory, or Redis in production).
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+from flask_compress import Compress  # noqa: E402
+
+#: gzip/Brotli for pages, JSON, CSS/JS and SVG; feeds carry their stored compressed bytes and are left alone.
+compress = Compress()

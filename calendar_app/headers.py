@@ -2,9 +2,9 @@
 
 | class                 | Cache-Control                      | Vary    | CORS                    | cookies           |
 | --------------------- | ---------------------------------- | ------- | ----------------------- | ----------------- |
-| page (HTML)           | private, no-cache                  | Cookie  | none                    | `lang` on ?lang=  |
-| JSON (/api/ GET 2xx)  | public, max-age=60 (signed in: as a page) | Origin  | configured origins      | none              |
-| feed (.ics, its 304)  | public, max-age=60 (private feeds: private) | none | `*` (public feeds)  | none              |
+| page (HTML)           | private, no-cache                  | Cookie, Accept-Encoding | none    | `lang` on ?lang=  |
+| JSON (/api/ GET 2xx)  | public, max-age=60 (signed in: as a page) | Origin, Accept-Encoding | configured origins | none |
+| feed (.ics, its 304)  | public, max-age=60 (private feeds: private) | Accept-Encoding | `*` (public feeds) | none       |
 | QR image              | public, max-age=86400              | none    | none                    | none              |
 | error (4xx, 5xx)      | no-store                           | as its page or JSON | JSON: as JSON | page: `lang`   |
 | /healthz              | no-store                           | none    | none                    | none              |
@@ -14,7 +14,8 @@ again (`no-cache`: "today" moves). Everything a shared cache may store is the sa
 and never carries a cookie: the language cookie is set on HTML only (calendar_app.public.i18n) and
 `Vary: Cookie` is left on HTML only (the session interface). The feed views and the QR view set their
 own Cache-Control; the API's CORS headers are added by the API (calendar_app.api.views). A 304 is of
-the class of its 200, so it carries the same headers (RFC 9110 section 15.4.5).
+the class of its 200, so it carries the same headers (RFC 9110 section 15.4.5). `Accept-Encoding` is added
+by Flask-Compress to every response and by the feed views to feeds, which carry stored gzip/Brotli bytes.
 """
 from __future__ import annotations
 

@@ -196,7 +196,7 @@ def _list_of(schema: str) -> dict:
 def _paged(schema: str) -> dict:
     body = _list_of(schema)
     body["required"] = ["items", "next"]
-    body["properties"]["next"] = {"type": ["string", "null"], "description": "下一页的链接；没有更多时为 null"}
+    body["properties"]["next"] = {"type": ["string", "null"], "format": "uri", "description": "下一页的完整地址（绝对 URL）；没有更多时为 null"}
     return body
 
 

@@ -81,7 +81,7 @@ def programs():
 def _next_url(endpoint: str, cursor: str) -> str:
     args = request.args.to_dict()
     args["cursor"] = cursor
-    return url_for(endpoint, _external=False, **args)
+    return links.absolute(url_for(endpoint, _external=False, **args))
 
 
 @bp.get("/occurrences")
@@ -150,7 +150,7 @@ def events():
     if more:
         args = request.args.to_dict()
         args["after"] = rows[-1].id
-        next_url = url_for("api.events", **args)
+        next_url = links.absolute(url_for("api.events", _external=False, **args))
     return jsonify({"items": [event_to_json(e) for e in rows], "next": next_url})
 
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import false as sa_false
 from sqlalchemy import (JSON, Boolean, CheckConstraint, DateTime, ForeignKey, Index, Integer, String, Text,
                         UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -27,6 +28,8 @@ class Event(TimestampMixin, db.Model):
         CheckConstraint("sequence >= 0", name="sequence_non_negative"),
         Index("ix_events_status_area", "status", "area_id"),
         Index("ix_events_edition_external_uid", "edition_id", "external_uid", unique=True),
+        # The home page's highlights look up the few featured events without scanning the window.
+        Index("ix_events_featured", "is_featured"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -81,6 +84,8 @@ class Event(TimestampMixin, db.Model):
     external_uid: Mapped[str | None] = mapped_column(String(255))
     #: Poster image key (calendar_app.media.images), or None; the files are named after it.
     poster_key: Mapped[str | None] = mapped_column(String(64))
+    #: Staff put this event among the highlights at the top of the public home page.
+    is_featured: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
 
     program: Mapped[Program | None] = relationship()
     edition: Mapped[Edition | None] = relationship()

@@ -555,3 +555,15 @@ def scheduling_hints(event: Event, occurrences: list[Occurrence] | None = None) 
         occurrences = db.session.scalars(select(Occurrence).where(Occurrence.event_id == event.id)).all()
     dates = sorted({o.starts_at.astimezone(tz).date() for o in occurrences if o.status != "cancelled"})
     return hints_for_dates(dates)
+
+
+def set_featured(event: Event, featured: bool, *, user_id: int | None = None) -> bool:
+    """Put an event among (or take it out of) the public home page's highlights; audited. Staff decide
+    this (the caller checks the role). Returns whether anything changed. Feeds do not show it."""
+    if event.is_featured == featured:
+        return False
+    record("event.featured", "event", event.id, user_id=user_id,
+           changes={"is_featured": [event.is_featured, featured]})
+    event.is_featured = featured
+    db.session.flush()
+    return True

@@ -25,6 +25,7 @@ from calendar_app.areas.models import Area
 from calendar_app.db import utcnow
 from calendar_app.events.models import Event, Occurrence
 from calendar_app.feeds.models import EVERY_FEED, FeedChange
+from calendar_app.festivals.models import OfficialDay
 from calendar_app.programs.models import Edition, Program
 from calendar_app.venues.models import Venue
 
@@ -34,11 +35,16 @@ _INFO_KEY = "feeds.marked"
 _KNOWN_KEY = "feeds.known_events"
 #: Attributes whose change no feed shows.
 _IGNORED = {
-    Event: {"created_at", "updated_at", "created_by_id", "split_from_id"},
+    Event: {"created_at", "updated_at", "created_by_id", "split_from_id", "is_featured", "poster_key"},
+    # The home page's highlights and the posters appear on pages, not in any feed.
+    Program: {"poster_key"},
+    Edition: {"is_featured", "poster_key"},
     Occurrence: {"attendance", "attendance_reported_at", "is_detached"},
 }
 _EVENT_REFS = ("program_id", "edition_id", "venue_id", "area_id", "category")
 _CHUNK = 500
+#: Store key of the holiday feed (/holidays.ics).
+HOLIDAYS_FEED = "holidays"
 _EVERYTHING = (Venue, Program, Edition, Area)
 _installed = False
 
@@ -97,7 +103,14 @@ def _known(session: Session) -> set[int]:
     return session.info.setdefault(_KNOWN_KEY, set())
 
 
+def _holiday_change(objects) -> bool:
+    """Whether a statutory holiday or 调休 day is added, changed or removed: the holiday feed shows them."""
+    return any(isinstance(obj, OfficialDay) for obj in objects)
+
+
 def _before_flush(session: Session, _flush_context, _instances) -> None:
+    if _holiday_change(chain(session.new, session.dirty, session.deleted)):
+        _record(session, {HOLIDAYS_FEED})
     # Feeds that show the rows as they are before this flush (an event leaving a programme or a venue);
     # for an event already looked at in this transaction they are marked, unless a bulk statement ran.
     event_ids, _moved, _venues, everything = _changed_events(session, chain(session.dirty, session.deleted))
@@ -139,6 +152,8 @@ def _bulk_statement(state: ORMExecuteState) -> None:
     if not (state.is_insert or state.is_update or state.is_delete):
         return
     classes = {m.class_ for m in state.all_mappers}
+    if OfficialDay in classes:
+        _record(state.session, {HOLIDAYS_FEED})
     if not classes & {Event, Occurrence, *_EVERYTHING}:
         return
     event_id = _single_event(state) if classes == {Occurrence} and not state.is_insert else None

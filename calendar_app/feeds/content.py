@@ -141,13 +141,13 @@ def resolve(spec: FeedSpec) -> Subject | None:
     venue_id = None
     conditions: list = []
     if kind == "all":
-        name, url, path_key = f"{site}·全部活动", links.absolute("/"), None
+        name, url, path_key = f"{site}·全部活动", links.stable_absolute("/"), None
     elif kind == "program":
         program = db.session.get(Program, ident)
         if program is None:
             return None
         name, colour, description = program.name, program.colour, program.description
-        url, path_key = links.absolute(links.program_path(program.slug)), program.slug
+        url, path_key = links.stable_absolute(links.program_path(program.slug)), program.slug
         conditions.append(Occurrence.program_id == program.id)
     elif kind == "edition":
         edition = db.session.get(Edition, ident)
@@ -155,7 +155,7 @@ def resolve(spec: FeedSpec) -> Subject | None:
             return None
         name = f"{edition.program.name}·{edition.name}"
         colour = edition.theme_colour or edition.program.colour
-        url, path_key = links.absolute(links.edition_path(edition.id)), edition.id
+        url, path_key = links.stable_absolute(links.edition_path(edition.id)), edition.id
         conditions.append(Occurrence.edition_id == edition.id)
     elif kind in ("area", "private"):
         area = db.session.get(Area, ident)
@@ -167,13 +167,13 @@ def resolve(spec: FeedSpec) -> Subject | None:
         if kind == "private":
             name, path_key = f"{area.name}·工作日历（含草稿、待审核）", None
         else:
-            name, url, path_key = f"{area.name}·文旅活动", links.absolute(links.area_path(area.id)), area.id
+            name, url, path_key = f"{area.name}·文旅活动", links.stable_absolute(links.area_path(area.id)), area.id
     elif kind == "venue":
         venue = db.session.get(Venue, ident)
         if venue is None:
             return None
         name, venue_id = f"{venue.name}·活动", venue.id
-        url, path_key = links.absolute(links.venue_path(venue.id)), venue.id
+        url, path_key = links.stable_absolute(links.venue_path(venue.id)), venue.id
         conditions.append(Occurrence.venue_id == venue.id)
     elif kind == "category":
         if ident not in CATEGORIES:
@@ -185,7 +185,7 @@ def resolve(spec: FeedSpec) -> Subject | None:
         if event is None or not publicly_visible(event):
             return None
         name, description = event.title, None
-        url, path_key = links.absolute(links.event_path(event.id)), event.id
+        url, path_key = links.stable_absolute(links.event_path(event.id)), event.id
         conditions.append(Occurrence.event_id == event.id)
     if spec.category is not None:
         if spec.category not in CATEGORIES:
@@ -198,7 +198,7 @@ def resolve(spec: FeedSpec) -> Subject | None:
         if spec.category is not None:
             path += f"?category={spec.category}"
     info = ical.CalendarInfo(name=name, description=description, url=url,
-                             source=links.absolute(path) if path else None, colour=colour)
+                             source=links.stable_absolute(path) if path else None, colour=colour)
     return Subject(spec=spec, info=info, path=path, conditions=tuple(conditions), venue_id=venue_id,
                    public=not spec.is_private)
 
@@ -226,6 +226,10 @@ class FeedBuilder:
 
     def render(self, spec: FeedSpec) -> Rendered | None:
         """The feed's bytes, or None when its subject does not exist."""
+        if spec.kind == "holidays":
+            from calendar_app.feeds.holidays import render_holidays
+
+            return render_holidays(spec, self.window)
         subject = resolve(spec)
         if subject is None:
             return None
@@ -409,7 +413,7 @@ def publish_event(event: Event, rows: list[_Row], window: Window, *, venue_filte
     details = ical.Details(
         summary=prefix + event.title, status=status, description=_description(event),
         location=place.location if place else None, geo=place.geo if place else None,
-        url=links.absolute(links.event_path(event.id)), categories=categories,
+        url=links.stable_absolute(links.event_path(event.id)), categories=categories,
     )
 
     exdates: list = []
@@ -456,5 +460,5 @@ def _override(row: _Row, event: Event, details: ical.Details, tz: ZoneInfo, all_
         details=replace(details, summary=summary, status="CANCELLED" if cancelled else details.status,
                         description=description, location=place.location if place else None,
                         geo=place.geo if place else None,
-                        url=links.absolute(links.occurrence_path(event.id, row.id)) if row.id else details.url),
+                        url=links.stable_absolute(links.occurrence_path(event.id, row.id)) if row.id else details.url),
     )

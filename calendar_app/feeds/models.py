@@ -24,6 +24,10 @@ class FeedDocument(db.Model):
     path: Mapped[str | None] = mapped_column(String(300))
     #: The iCalendar bytes (loaded only when a response needs them, not for a 304).
     body: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    #: `body` gzip-compressed (and Brotli-compressed), stored with it so that serving a feed does no
+    #: compression work; None for documents stored before compression existed (served uncompressed).
+    body_gzip: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    body_br: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     #: Strong ETag, quoted, computed from `body`.
     etag: Mapped[str] = mapped_column(String(80))
     #: When the bytes last changed (whole seconds; HTTP Last-Modified).

@@ -8,7 +8,9 @@ from zoneinfo import ZoneInfo
 from dateutil.relativedelta import relativedelta
 
 #: Feed kinds: the public ones have a URL from calendar_app.links.feed_path; "private" is per area.
-PUBLIC_KINDS = ("all", "program", "edition", "area", "venue", "category", "event")
+PUBLIC_KINDS = ("all", "program", "edition", "area", "venue", "category", "event", "holidays")
+#: Kinds that name no subject: one feed each.
+_SINGLE_KINDS = ("all", "holidays")
 KINDS = PUBLIC_KINDS + ("private",)
 #: Kinds whose feed may be narrowed with ?category=.
 NARROWABLE = ("all", "program", "edition", "area", "venue")
@@ -26,8 +28,8 @@ class FeedSpec:
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
             raise ValueError(f"unknown feed kind {self.kind!r}")
-        if (self.kind == "all") != (self.ident is None):
-            raise ValueError(f"feed {self.kind!r} needs {'no' if self.kind == 'all' else 'an'} id")
+        if (self.kind in _SINGLE_KINDS) != (self.ident is None):
+            raise ValueError(f"feed {self.kind!r} needs {'no' if self.kind in _SINGLE_KINDS else 'an'} id")
         if self.category is not None and self.kind not in NARROWABLE:
             raise ValueError(f"feed {self.kind!r} cannot be narrowed by category")
 
@@ -49,7 +51,9 @@ class FeedSpec:
         if query and (not query.startswith("category=") or not category):
             raise ValueError(f"malformed feed key {key!r}")
         kind, _, ident = base.partition(":")
-        if kind == "all":
+        if kind in _SINGLE_KINDS:
+            if ident:
+                raise ValueError(f"malformed feed key {key!r}")
             return cls(kind, None, category)
         if kind in _INT_KINDS:
             if not ident.isdigit():

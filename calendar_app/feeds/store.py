@@ -20,6 +20,7 @@ Services here flush and never commit; the job, the CLI command or the request co
 """
 from __future__ import annotations
 
+import gzip
 import hashlib
 import threading
 import time
@@ -27,6 +28,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+import brotli
 from flask import current_app
 from sqlalchemy import delete, select, update
 
@@ -63,6 +65,16 @@ def etag_of(body: bytes) -> str:
     return '"' + hashlib.sha256(body).hexdigest()[:40] + '"'
 
 
+#: Brotli quality of stored feeds: 11 is the smallest and is paid once per change, at render time.
+BROTLI_QUALITY = 11
+
+
+def compressed(body: bytes) -> tuple[bytes, bytes]:
+    """(gzip, Brotli) bytes of a feed body; deterministic (no timestamp in the gzip header), so an
+    unchanged feed compresses to the same bytes."""
+    return gzip.compress(body, compresslevel=9, mtime=0), brotli.compress(body, quality=BROTLI_QUALITY)
+
+
 def stored_document(key: str) -> FeedDocument | None:
     """The stored feed (its body is loaded only when read)."""
     return db.session.get(FeedDocument, key, populate_existing=True)
@@ -91,7 +103,7 @@ def render_document(spec: FeedSpec, *, now: datetime | None = None) -> FeedDocum
 
 def public_specs() -> list[FeedSpec]:
     """Every public feed with a plain URL: all events, each program, edition, area, venue, category and event."""
-    specs = [FeedSpec("all")]
+    specs = [FeedSpec("all"), FeedSpec("holidays")]
     for kind, model in (("program", Program), ("edition", Edition), ("area", Area), ("venue", Venue)):
         specs += [FeedSpec(kind, i) for i in db.session.scalars(select(model.id).order_by(model.id))]
     specs += [FeedSpec("category", c) for c in CATEGORIES]
@@ -223,8 +235,10 @@ def _save(rendered: list[Rendered], *, now: datetime) -> int:
             continue
         # HTTP dates have whole seconds: a second change within the same second must still look newer.
         last_modified = now_s if old is None else max(now_s, old[1] + timedelta(seconds=1))
-        changed.append({"key": r.spec.key, "path": r.path, "body": r.body, "etag": etag, "last_modified": last_modified,
-                        "rendered_at": now, "vevent_count": r.vevent_count})
+        body_gzip, body_br = compressed(r.body)
+        changed.append({"key": r.spec.key, "path": r.path, "body": r.body, "body_gzip": body_gzip, "body_br": body_br,
+                        "etag": etag, "last_modified": last_modified, "rendered_at": now,
+                        "vevent_count": r.vevent_count})
     for start in range(0, len(changed), _CHUNK):
         _upsert(changed[start:start + _CHUNK])
     for start in range(0, len(unchanged), _CHUNK):
@@ -249,7 +263,7 @@ def _upsert(rows: list[dict]) -> None:
     stmt = insert(table)
     stmt = stmt.on_conflict_do_update(
         index_elements=[table.c.key],
-        set_={name: stmt.excluded[name] for name in ("path", "body", "etag", "last_modified", "rendered_at",
-                                                      "vevent_count")},
+        set_={name: stmt.excluded[name] for name in ("path", "body", "body_gzip", "body_br", "etag", "last_modified",
+                                                      "rendered_at", "vevent_count")},
     )
     db.session.execute(stmt, rows)

@@ -31,6 +31,12 @@ def all_events():
     return _serve(_spec("all", None))
 
 
+@bp.get("/holidays.ics")
+def holidays():
+    """Statutory holidays (休), 调休 working days (班), lunar festivals and solar terms as all-day events."""
+    return _serve(FeedSpec("holidays"))
+
+
 @bp.get("/programs/<slug>.ics")
 def program(slug: str):
     program_id = _require(db.session.scalar(select(Program.id).where(Program.slug == slug)))
@@ -105,11 +111,33 @@ def _serve(spec: FeedSpec, *, private: bool = False) -> Response:
     return _respond(document, private=private)
 
 
+#: Content codings of a stored feed, best first: (coding, FeedDocument column, ETag suffix).
+_CODINGS = (("br", "body_br", "-br"), ("gzip", "body_gzip", "-gzip"))
+
+
+def _coding(document: FeedDocument) -> tuple[str | None, str]:
+    """The content coding to send (None: the plain bytes) and its column. Each coding is its own
+    representation, so it gets its own strong ETag (the plain one with a suffix)."""
+    accepted = request.accept_encodings
+    for coding, column, _suffix in _CODINGS:
+        if accepted.quality(coding) > 0 and getattr(document, column) is not None:
+            return coding, column
+    return None, "body"
+
+
+def _etag(document: FeedDocument, coding: str | None) -> str:
+    suffix = next((s for c, _col, s in _CODINGS if c == coding), "")
+    return document.etag[:-1] + suffix + '"'
+
+
 def _respond(document: FeedDocument, *, private: bool) -> Response:
+    coding, column = _coding(document)
     headers = {
-        "ETag": document.etag,
+        "ETag": _etag(document, coding),
         "Last-Modified": http_date(document.last_modified),
         "Cache-Control": PRIVATE_CACHE if private else PUBLIC_CACHE,
+        # The same on the 200 and the 304, and whichever coding is sent: caches must key on it.
+        "Vary": "Accept-Encoding",
     }
     if private:
         headers.update({"X-Robots-Tag": "noindex", "Referrer-Policy": "no-referrer"})
@@ -119,12 +147,16 @@ def _respond(document: FeedDocument, *, private: bool) -> Response:
         # Typed like the 200 so that every header decided by response type (Vary, CSP) is the same;
         # Werkzeug drops Content-Type from a 304 on the wire.
         return Response(status=304, headers=headers, mimetype="text/calendar")
-    return Response(document.body, status=200, mimetype="text/calendar", headers=headers)
+    if coding is not None:
+        headers["Content-Encoding"] = coding  # stored compressed bytes: no compression work per request
+    return Response(getattr(document, column), status=200, mimetype="text/calendar", headers=headers)
 
 
 def _not_modified(document: FeedDocument) -> bool:
-    """RFC 9110: If-None-Match decides when present; otherwise If-Modified-Since."""
+    """RFC 9110: If-None-Match decides when present; otherwise If-Modified-Since. Any coding's ETag of the
+    current bytes matches: the client holds the current feed, whichever coding it received it in."""
     if "If-None-Match" in request.headers:
-        return request.if_none_match.contains_weak(document.etag.strip('"'))
+        base = document.etag.strip('"')
+        return any(request.if_none_match.contains_weak(base + suffix) for suffix in ("", "-br", "-gzip"))
     since = request.if_modified_since
     return since is not None and document.last_modified <= since

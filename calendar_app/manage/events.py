@@ -21,6 +21,7 @@ from calendar_app.db import ValidationError
 from calendar_app.events import workflow
 from calendar_app.events.conflicts import VenueConflict
 from calendar_app.events.models import EVENT_STATUSES, Event, Occurrence
+from calendar_app.events.services import set_featured
 from calendar_app.extensions import db
 from calendar_app.manage import bp, preview
 from calendar_app.manage.forms import (ERROR_FIELDS, ActionForm, AttendanceForm, EventForm, OccurrenceForm, ReasonForm,
@@ -125,6 +126,8 @@ def _event_form(event: Event | None):
                 status = 200
             else:
                 saved, warnings = _save(actor, form, event, data)
+                if form.featured is not None:
+                    set_featured(saved, bool(form.featured.data), user_id=actor.id)
                 db.session.commit()
                 flash("已保存为草稿。检查无误后请点“提交审核”。" if saved.status == "draft" else "修改已保存。", "success")
                 for warning in warnings:

@@ -95,6 +95,8 @@ class EventForm(FlaskForm):
     capacity = IntegerField("可容纳人数", [Optional(), NumberRange(min=0, message="人数不能为负数")],
                             render_kw={"inputmode": "numeric", "min": 0})
     is_free = BooleanField("免费", default=True)
+    #: Staff only (removed from the form for coordinators): put the event among the home page's highlights.
+    featured = BooleanField("在公众首页推荐", description="推荐的活动显示在首页“本周末与精选活动”中")
     registration_url = StringField("报名链接", [Optional(), Length(max=500)], description="以 https:// 开头；没有可留空",
                                    render_kw={"type": "url", "inputmode": "url", "autocomplete": "off"})
     category = SelectField("类别", choices=list(CATEGORIES.items()), default="other")
@@ -125,6 +127,7 @@ class EventForm(FlaskForm):
             self.repeat.choices = [("keep", f"保持原有规则（{event.lunar_rule or event.rrule or '附加日期'}）")] + REPEATS
         if not staff:
             del self.clash_override
+            del self.featured
         if event is None or not event.is_series:
             del self.edit_scope
             del self.occurrence
@@ -165,6 +168,8 @@ class EventForm(FlaskForm):
         self.contact.data = event.contact
         self.capacity.data = event.capacity
         self.is_free.data = event.is_free
+        if self.featured is not None:
+            self.featured.data = event.is_featured
         self.registration_url.data = event.registration_url
         self.category.data = event.category
 

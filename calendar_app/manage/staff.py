@@ -247,7 +247,8 @@ def program_edit(program_id: int):
 def _edition_values(form: EditionForm) -> dict:
     return {"name": form.name.data, "starts_on": form.starts_on.data, "ends_on": form.ends_on.data,
             "theme": form.theme.data, "theme_colour": (form.theme_colour.data or "").strip() or None,
-            "target_events": form.target_events.data, "target_attendance": form.target_attendance.data}
+            "target_events": form.target_events.data, "target_attendance": form.target_attendance.data,
+            "is_featured": bool(form.is_featured.data)}
 
 
 @bp.route("/programs/<int:program_id>/editions/new", methods=["GET", "POST"])
@@ -717,6 +718,7 @@ FIELD_LABELS = {
     "display_name": "姓名", "username": "用户名", "is_active": "启用", "name": "名称", "slug": "网址名",
     "category": "类别", "colour": "颜色", "description": "简介", "starts_on": "开始日期", "ends_on": "结束日期",
     "theme": "主题", "theme_colour": "主题颜色", "target_events": "目标场次", "target_attendance": "目标人次",
+    "is_featured": "首页推荐",
     "due_on": "截止日期", "coordinator_ids": "协调员", "kind": "类型", "address": "地址", "capacity": "容量",
     "latitude": "纬度", "longitude": "经度", "is_indoor": "室内", "is_exclusive": "独占",
     "changeover_minutes": "换场时间（分钟）", "opening_hours": "开放时间", "attendance": "人次", "note": "备注",

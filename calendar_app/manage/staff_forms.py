@@ -89,6 +89,8 @@ class EditionForm(StaffForm):
                                  render_kw={"inputmode": "numeric", "min": 0})
     target_attendance = IntegerField("目标人次", validators=[Optional(), NumberRange(min=0, message="人次不能为负数")],
                                      render_kw={"inputmode": "numeric", "min": 0})
+    is_featured = BooleanField("在公众首页推荐本届活动",
+                               description="本届的活动显示在首页“本周末与精选活动”中（开幕、闭幕和专场不勾选也会显示）")
 
     def validate_ends_on(self, field):
         if self.starts_on.data and field.data and field.data < self.starts_on.data:

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import CheckConstraint, Column, Date, ForeignKey, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy import false as sa_false
+from sqlalchemy import Boolean, CheckConstraint, Column, Date, ForeignKey, Integer, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from calendar_app.areas.models import Area
@@ -71,6 +72,8 @@ class Edition(TimestampMixin, db.Model):
     target_attendance: Mapped[int | None] = mapped_column(Integer)
     #: Poster image key (calendar_app.media.images), or None; the files are named after it.
     poster_key: Mapped[str | None] = mapped_column(String(64))
+    #: Staff put every event of this edition among the highlights of the public home page.
+    is_featured: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
 
     program: Mapped[Program] = relationship(back_populates="editions")
     assignments: Mapped[list[Assignment]] = relationship(back_populates="edition", order_by="Assignment.id")

@@ -87,6 +87,7 @@ def create_program(
 def create_edition(
     *, program_id: int, name: str, starts_on: date, ends_on: date, theme: str | None = None,
     theme_colour: str | None = None, target_events: int | None = None, target_attendance: int | None = None,
+    is_featured: bool = False,
 ) -> Edition:
     program = get_program(program_id)
     _check_edition_dates(starts_on, ends_on)
@@ -99,6 +100,7 @@ def create_edition(
         theme_colour=_colour(theme_colour, "theme_colour"),
         target_events=_non_negative(target_events, "target_events", "目标场次"),
         target_attendance=_non_negative(target_attendance, "target_attendance", "目标人次"),
+        is_featured=bool(is_featured),
     )
     db.session.add(edition)
     db.session.flush()
@@ -182,9 +184,9 @@ def update_program(
 def update_edition(
     edition: Edition, *, name: str, starts_on: date, ends_on: date, theme: str | None = None,
     theme_colour: str | None = None, target_events: int | None = None, target_attendance: int | None = None,
-    user_id: int | None = None,
+    is_featured: bool | None = None, user_id: int | None = None,
 ) -> Edition:
-    """Change an edition's name, dates, theme and targets (场次, 人次); audited."""
+    """Change an edition's name, dates, theme, targets (场次, 人次) and home-page featuring; audited."""
     _check_edition_dates(starts_on, ends_on)
     name = clean_text(name, field="name", label="届次名称", max_length=100, required=True)
     if name != edition.name and db.session.scalar(
@@ -196,6 +198,7 @@ def update_edition(
         "theme_colour": _colour(theme_colour, "theme_colour"),
         "target_events": _non_negative(target_events, "target_events", "目标场次"),
         "target_attendance": _non_negative(target_attendance, "target_attendance", "目标人次"),
+        **({} if is_featured is None else {"is_featured": bool(is_featured)}),
     })
     db.session.flush()
     if changes:

@@ -16,4 +16,19 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         event_path=links.event_path, occurrence_path=links.occurrence_path, program_path=links.program_path,
         edition_path=links.edition_path, area_path=links.area_path, venue_path=links.venue_path,
+        subscribe_path=links.subscribe_path,
     )
+
+    from calendar_app.public import presentation
+
+    @app.template_global()
+    def row_city(occurrence) -> str | None:
+        """The city of a list row, only when the deployment holds several cities."""
+        if not presentation.several_cities():
+            return None
+        city = presentation.city_of(occurrence.area_id)
+        return city.name if city is not None else None
+
+    @app.template_global()
+    def town_of(area):
+        return presentation.town_of(area.id) if area is not None else None

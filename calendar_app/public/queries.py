@@ -25,10 +25,10 @@ from calendar_app.public.windows import midnight
 from calendar_app.venues.models import Venue
 
 #: Rows on one page of a list; the next page continues after the last one (keyset, not OFFSET).
-PAGE_SIZE = 100
+PAGE_SIZE = 50
 #: How far ahead the program, edition, area and venue pages look, and how many dates they show.
 UPCOMING_HORIZON = timedelta(days=366)
-UPCOMING_LIMIT = 60
+UPCOMING_LIMIT = 30
 #: Event pages show this many further dates of a series.
 SERIES_LIMIT = 10
 #: Statuses whose event page is public: a cancelled event stays visible so people learn of it.
@@ -83,11 +83,14 @@ class FilterOptions:
 
 
 def area_and_program_choices() -> tuple[list[Area], list[Program]]:
-    """Districts and towns (tree order) and programs for the filter form; sized by places, not occurrences."""
-    areas = db.session.scalars(select(Area).where(Area.kind != "village")).all()
-    programs = db.session.scalars(select(Program).order_by(Program.id)).all()
+    """Districts and towns (tree order) and programs for the filter form; sized by places, not occurrences.
+    Read through the per-request indexes of calendar_app.public.presentation, which the lists share."""
+    from calendar_app.public import presentation
+
+    areas = [a for a in presentation.areas().values() if a.kind != "village"]
+    programs = sorted(presentation.programs().values(), key=lambda p: p.id)
     # Paths compare as strings ("/1/10/" < "/1/4/"); as lists of ids they give the tree in creation order.
-    return sorted(areas, key=lambda a: a.ancestor_ids()), list(programs)
+    return sorted(areas, key=lambda a: a.ancestor_ids()), programs
 
 
 def venue_choices(area: Area | None) -> list[Venue]:
@@ -111,16 +114,25 @@ def window_query(start: datetime, end: datetime) -> Select:
     )
 
 
-def _with_event_and_venue(query: Select) -> Select:
+def list_options() -> tuple:
+    """Loader options of a list row: the event and venue columns a list shows, from the joined rows."""
+    return (
+        contains_eager(Occurrence.event).load_only(Event.title, Event.category, Event.is_free, Event.is_all_day,
+                                                   Event.status, Event.is_featured, Event.rrule, Event.lunar_rule,
+                                                   Event.poster_key,
+                                                   raiseload=True),
+    )
+
+
+def with_event_and_venue(query: Select) -> Select:
     """Load each occurrence's event and venue in the same statement (no query per row), reading only
     the columns a list shows: a page of 100 rows should not decode 100 descriptions and rules."""
     return (
         query.join(Occurrence.event)
         .outerjoin(Venue, Occurrence.venue_id == Venue.id)
         .options(
-            contains_eager(Occurrence.event).load_only(Event.title, Event.category, Event.is_free, Event.is_all_day,
-                                                       Event.status, Event.poster_key, raiseload=True),
-            contains_eager(Occurrence.venue).load_only(Venue.name, raiseload=True),
+            *list_options(),
+            contains_eager(Occurrence.venue).load_only(Venue.name, Venue.address, raiseload=True),
         )
     )
 
@@ -135,7 +147,7 @@ class Page:
 def listing(start: datetime, end: datetime, filters: Filters, *, after: Position | None = None,
             limit: int = PAGE_SIZE) -> Page:
     """One page of public occurrences in [start, end) matching `filters`; a single SQL statement."""
-    query = _with_event_and_venue(window_query(start, end)).where(*filters.conditions())
+    query = with_event_and_venue(window_query(start, end)).where(*filters.conditions())
     if after is not None:
         query = query.where(or_(Occurrence.starts_at > after.starts_at,
                                 and_(Occurrence.starts_at == after.starts_at, Occurrence.id > after.id)))
@@ -182,7 +194,7 @@ def upcoming(condition, now: datetime, limit: int = UPCOMING_LIMIT) -> Page:
                Occurrence.starts_at < end, Occurrence.ends_at > now)
         .order_by(Occurrence.starts_at, Occurrence.id)
     )
-    rows = list(db.session.scalars(_with_event_and_venue(query).limit(limit + 1)).unique())
+    rows = list(db.session.scalars(with_event_and_venue(query).limit(limit + 1)).unique())
     return Page(rows[:limit], Position(rows[limit - 1].starts_at, rows[limit - 1].id) if len(rows) > limit else None)
 
 

@@ -34,8 +34,16 @@
     input.addEventListener("focus", function () { input.select(); });
   }
 
+  function enhanceDismissButton(button) {
+    var target = document.getElementById(button.getAttribute("data-dismiss"));
+    if (!target) { return; }
+    button.hidden = false;
+    button.addEventListener("click", function () { target.hidden = true; });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("[data-copy-target]").forEach(enhanceCopyButton);
+    document.querySelectorAll("[data-dismiss]").forEach(enhanceDismissButton);
     document.querySelectorAll("input.feed-url").forEach(selectOnFocus);
   });
 })();

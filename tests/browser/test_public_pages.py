@@ -35,18 +35,18 @@ def test_find_this_weekends_events_open_one_and_subscribe(phone: Page, live_serv
     assert_fits_the_phone(phone)
     phone.screenshot(path=str(artifacts / "event-360.png"), full_page=True)
 
-    phone.get_by_role("link", name="订阅「非遗星期六」的全部活动").click()
+    phone.get_by_role("link", name="非遗星期六", exact=True).first.click()
     expect(phone.get_by_role("heading", level=1)).to_have_text("非遗星期六")
-    _check_subscribe_box(phone, live_server, "/programs/feiyi-saturday.ics")
+    _check_subscribe_box(phone, live_server, "/programs/feiyi-saturday.ics", "/subscribe/program/feiyi-saturday")
     assert_fits_the_phone(phone)
     phone.screenshot(path=str(artifacts / "program-360.png"), full_page=True)
 
 
-def _check_subscribe_box(phone: Page, live_server: str, feed_path: str) -> None:
+def _check_subscribe_box(phone: Page, live_server: str, feed_path: str, subscribe_path: str) -> None:
     box = phone.locator("section.subscribe")
     https = live_server + feed_path
-    webcal = box.get_by_role("link", name="用日历应用订阅（webcal）")
-    expect(webcal).to_have_attribute("href", "webcal://" + https.split("://", 1)[1])
+    main = box.get_by_role("link", name="订阅到手机日历")
+    expect(main).to_have_attribute("href", subscribe_path)
     address = box.get_by_label("订阅地址")
     expect(address).to_have_value(https)
     copy = box.get_by_role("button", name="复制")
@@ -54,7 +54,7 @@ def _check_subscribe_box(phone: Page, live_server: str, feed_path: str) -> None:
     copy.click()
     expect(box.get_by_role("status")).to_have_text("已复制")
     assert phone.evaluate("navigator.clipboard.readText()") == https
-    expect(box.get_by_role("link", name="添加到 Google 日历（订阅）")).to_have_attribute(
+    expect(box.get_by_role("link", name="添加到 Google 日历（需能访问 Google）")).to_have_attribute(
         "href", re.compile(r"^https://calendar\.google\.com/calendar/render\?cid=http"))
     qr = box.get_by_role("img")
     expect(qr).to_be_visible()
@@ -64,10 +64,10 @@ def _check_subscribe_box(phone: Page, live_server: str, feed_path: str) -> None:
 def test_area_page_of_a_town_offers_the_same_subscription(phone: Page, live_server):
     phone.goto("/")
     phone.get_by_role("link", name="非遗星期六·尼山书院讲堂").first.click()
-    phone.get_by_role("link", name="查看该区域的活动").click()
+    phone.get_by_role("link", name="查看雪宫街道的其他活动").click()
     expect(phone.get_by_role("heading", level=1)).to_have_text("雪宫街道")
     area_path = phone.url.split(live_server, 1)[1].split("#", 1)[0]
-    _check_subscribe_box(phone, live_server, area_path + ".ics")
+    _check_subscribe_box(phone, live_server, area_path + ".ics", "/subscribe/area/" + area_path.rsplit("/", 1)[1])
     assert_fits_the_phone(phone)
 
 

@@ -13,10 +13,13 @@ from calendar_app.events.models import Event
 from calendar_app.extensions import db as _db
 from calendar_app.feeds import store
 from calendar_app.feeds.ical import _CSS_COLOURS
+from calendar_app.feeds.holidays import COMPUTED_REVISION
 from calendar_app.feeds.models import FeedDocument
+from calendar_app.festivals.models import OfficialDay
 from tests.conftest import DEMO_NOW
 from tests.feeds.conftest import SHANGHAI, expanded, parse, unfolded_lines, window_for
 
+HOLIDAYS = "/holidays.ics"
 _TIME_PROPS = ("DTSTART", "DTEND", "RDATE", "EXDATE", "RECURRENCE-ID")
 
 
@@ -41,7 +44,8 @@ def _params(line: str) -> tuple[str, dict[str, str], str]:
 
 def test_demo_has_a_feed_of_every_kind(feeds):
     prefixes = {path.split("/")[1] for path in feeds}
-    assert prefixes >= {"calendar.ics", "programs", "editions", "areas", "venues", "categories", "events"}
+    assert prefixes >= {"calendar.ics", "holidays.ics", "programs", "editions", "areas", "venues", "categories",
+                        "events"}
     assert len(feeds) > 100
 
 
@@ -65,7 +69,11 @@ def test_rule_2_uids_are_the_events_uids_in_every_feed_and_unique_with_recurrenc
     for path, body in feeds.items():
         seen = set()
         for vevent in _vevents(body):
-            assert str(vevent["UID"]) in uids, path
+            if path == HOLIDAYS:  # days, not events: their own UIDs, never an event's
+                assert str(vevent["UID"]).startswith("day-") and str(vevent["UID"]) not in uids
+                assert "RECURRENCE-ID" not in vevent
+            else:
+                assert str(vevent["UID"]) in uids, path
             rid = vevent.get("RECURRENCE-ID")
             key = (str(vevent["UID"]), rid.to_ical() if rid is not None else None)
             assert key not in seen, (path, key)
@@ -82,8 +90,17 @@ def test_rule_2_uids_are_the_events_uids_in_every_feed_and_unique_with_recurrenc
 def test_rule_3_dtstamp_and_last_modified_are_the_last_revision_never_now(feeds, demo):
     revised = {e.uid: e.revised_at for e in demo.session.scalars(select(Event))}
     sequences = {e.uid: e.sequence for e in demo.session.scalars(select(Event))}
+    official = {d.day: d.updated_at.replace(microsecond=0) for d in demo.session.scalars(select(OfficialDay))}
     for path, body in feeds.items():
         for vevent in _vevents(body):
+            if path == HOLIDAYS:
+                # A computed day (festival, solar term) has a fixed revision; a 休/班 day its row's last change.
+                day = vevent["DTSTART"].dt
+                expected = official[day] if "CATEGORIES" in vevent and str(vevent["CATEGORIES"].cats[0]) in (
+                    "法定节假日", "调休上班") else COMPUTED_REVISION
+                assert vevent["DTSTAMP"].dt == expected == vevent["LAST-MODIFIED"].dt, (path, day)
+                assert int(vevent["SEQUENCE"]) == 0
+                continue
             uid = str(vevent["UID"])
             assert vevent["DTSTAMP"].dt == revised[uid] == vevent["LAST-MODIFIED"].dt, path
             assert int(vevent["SEQUENCE"]) == sequences[uid]
@@ -234,4 +251,5 @@ def test_rule_14_no_alarms_and_every_event_links_to_its_public_page(feeds):
     for path, body in feeds.items():
         assert b"BEGIN:VALARM" not in body
         for vevent in _vevents(body):
-            assert str(vevent["URL"]).startswith("http://127.0.0.1:5000/events/"), path
+            prefix = "http://127.0.0.1:5000/month?ym=" if path == HOLIDAYS else "http://127.0.0.1:5000/events/"
+            assert str(vevent["URL"]).startswith(prefix), path

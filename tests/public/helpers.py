@@ -85,8 +85,16 @@ def parse(page: str) -> Node:
 
 
 def listed_occurrence_ids(page: str) -> list[int]:
-    """Occurrence ids linked from a list, in page order."""
-    return [int(m) for m in re.findall(r'href="/events/\d+\?occurrence=(\d+)"', page)]
+    """Occurrence ids linked from the day-by-day list, in page order (the home page's highlights above the
+    list are left out: they repeat some of its rows)."""
+    start = page.find('<section class="day"')
+    return [int(m) for m in re.findall(r'href="/events/\d+\?occurrence=(\d+)"', page[start:] if start >= 0 else "")]
+
+
+def highlighted_occurrence_ids(page: str) -> list[int]:
+    """Occurrence ids in the home page's highlights block."""
+    match = re.search(r'<section class="highlights".*?</section>', page, re.S)
+    return [int(m) for m in re.findall(r'href="/events/\d+\?occurrence=(\d+)"', match.group(0))] if match else []
 
 
 def day_sections(page: str) -> list[str]:

@@ -107,7 +107,7 @@ def test_add_to_calendar_offers_the_ics_file_and_a_google_template(site, demo, s
     assert query["dates"] == ["20261121T063000Z/20261121T083000Z"]
     assert query["location"] == ["尼山书院 山东省淄博市临淄区雪宫街道尼山书院"]
     assert "每个周末都有“艺”可学" in query["details"][0]
-    assert "/programs/feiyi-saturday#subscribe-title" in hrefs
+    assert "/subscribe/program/feiyi-saturday" in hrefs
 
 
 def test_series_lists_its_next_dates_with_their_status(site, demo, saturday):

@@ -15,16 +15,16 @@ from tests.public.helpers import day_sections, html, parse
 BASE = "http://127.0.0.1:5000"  # PUBLIC_BASE_URL of the test configuration
 
 
-def _pages(db) -> dict[str, tuple[str, str]]:
-    """kind -> (page path, feed path) for one of each, all with dates in the coming weeks."""
+def _pages(db) -> dict[str, tuple[str, str, str]]:
+    """kind -> (page path, feed path, subscribe page path) for one of each, all with dates in the coming weeks."""
     edition = db.session.scalar(select(Edition).where(Edition.name == "2026冬季村晚"))
     jinshan = db.session.scalar(select(Area).where(Area.code == "370305106"))
     nishan = db.session.scalar(select(Venue).where(Venue.name == "尼山书院"))
     return {
-        "program": ("/programs/feiyi-saturday", "/programs/feiyi-saturday.ics"),
-        "edition": (f"/editions/{edition.id}", f"/editions/{edition.id}.ics"),
-        "area": (f"/areas/{jinshan.id}", f"/areas/{jinshan.id}.ics"),
-        "venue": (f"/venues/{nishan.id}", f"/venues/{nishan.id}.ics"),
+        "program": ("/programs/feiyi-saturday", "/programs/feiyi-saturday.ics", "/subscribe/program/feiyi-saturday"),
+        "edition": (f"/editions/{edition.id}", f"/editions/{edition.id}.ics", f"/subscribe/edition/{edition.id}"),
+        "area": (f"/areas/{jinshan.id}", f"/areas/{jinshan.id}.ics", f"/subscribe/area/{jinshan.id}"),
+        "venue": (f"/venues/{nishan.id}", f"/venues/{nishan.id}.ics", f"/subscribe/venue/{nishan.id}"),
     }
 
 
@@ -32,12 +32,14 @@ KINDS = ["program", "edition", "area", "venue"]
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_page_offers_webcal_https_copy_google_and_qr(site, demo, kind):
-    path, feed = _pages(demo)[kind]
+def test_page_offers_its_subscribe_page_https_copy_google_and_qr(site, demo, kind):
+    path, feed, subscribe = _pages(demo)[kind]
     box = parse(html(site.get(path))).find("section", class_="subscribe")
     https = BASE + feed
     hrefs = [a.attrs["href"] for a in box.find_all("a")]
-    assert "webcal://127.0.0.1:5000" + feed in hrefs
+    main = box.find("a", class_="button")
+    assert main.attrs["href"] == subscribe and main.text().strip() == "订阅到手机日历"
+    assert not any(h.startswith("webcal:") for h in hrefs)  # the subscribe page picks the method per device
     assert "https://calendar.google.com/calendar/render?cid=" + quote(https, safe="") in hrefs
     field = box.find("input", class_="feed-url")
     assert field.attrs["value"] == https and "readonly" in field.attrs
@@ -46,16 +48,18 @@ def test_page_offers_webcal_https_copy_google_and_qr(site, demo, kind):
     assert button.attrs["data-copy-target"] == field.attrs["id"] and button.attrs["type"] == "button"
     assert box.find("p", class_="copy-status").attrs["aria-live"] == "polite"
     image = box.find("img")
-    assert image.attrs["src"] == f"{path}/qr.svg" and https in image.attrs["alt"]
+    assert image.attrs["src"] == f"{subscribe}/qr.svg" and BASE + subscribe in image.attrs["alt"]
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_qr_code_encodes_this_apps_feed_url(site, demo, kind):
-    path, feed = _pages(demo)[kind]
-    response = site.get(f"{path}/qr.svg")
+@pytest.mark.parametrize("qr_of", ["page", "subscribe page"])
+def test_qr_code_encodes_the_subscribe_page_never_the_raw_feed(site, demo, kind, qr_of):
+    path, _feed, subscribe = _pages(demo)[kind]
+    response = site.get(f"{path if qr_of == 'page' else subscribe}/qr.svg")
     assert response.status_code == 200 and response.mimetype == "image/svg+xml"
     body = response.get_data(as_text=True)
-    assert body == qr_svg(BASE + feed, title=BASE + feed)
+    # A phone camera opens the page (which knows the phone), not a .ics download.
+    assert body == qr_svg(BASE + subscribe, title=BASE + subscribe)
     assert body.startswith("<svg") and "style" not in body and "<script" not in body
     assert response.cache_control.max_age == 86400
     download = site.get(f"{path}/qr.svg?download=1")
@@ -87,7 +91,7 @@ def test_area_page_of_a_town_lists_its_villages_events_and_links_them(site, demo
     jinshan = demo.session.scalar(select(Area).where(Area.code == "370305106"))
     page = html(site.get(f"/areas/{jinshan.id}"))
     assert "2026冬季村晚·东崖村专场" in page and "戏曲进乡村·金山镇" in page
-    children = parse(page).find("ul", class_="area-links").text()
+    children = parse(page).find("ul", class_="town-links").text()
     assert "东崖村" in children and "搭岭村" in children
     crumbs = parse(page).find("p", class_="crumbs").text()
     assert "淄博市" in crumbs and "临淄区" in crumbs

@@ -28,7 +28,7 @@ def test_a_page_is_private_varies_on_the_language_cookie_and_may_set_it(demo_cli
     response = demo_client.get("/?lang=en", headers={"Origin": ORIGIN})
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == "private, no-cache"
-    assert _vary(response) == {"Cookie"}
+    assert _vary(response) == {"Cookie", "Accept-Encoding"}
     assert _cors(response) == {}
     assert response.headers.getlist("Set-Cookie") and "lang=en" in response.headers["Set-Cookie"]
     assert "script-src 'self'" in response.headers["Content-Security-Policy"]
@@ -40,7 +40,7 @@ def test_json_is_public_varies_on_origin_only_and_sets_no_cookie(cors_app, demo_
     response = demo_client.get("/api/v1/areas?lang=en", headers={"Origin": ORIGIN})
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == "public, max-age=60"
-    assert _vary(response) == {"Origin"}  # not "Origin, Cookie": a shared cache may serve it to anyone
+    assert _vary(response) == {"Origin", "Accept-Encoding"}  # not Cookie: a shared cache may serve it to anyone
     assert response.headers["Access-Control-Allow-Origin"] == ORIGIN
     assert "Set-Cookie" not in response.headers
 
@@ -49,7 +49,7 @@ def test_json_is_public_varies_on_origin_only_and_sets_no_cookie(cors_app, demo_
 def test_json_for_other_origins_has_no_grant_but_still_varies_on_origin(cors_app, demo_client, origin):
     response = demo_client.get("/api/v1/areas", headers={"Origin": origin} if origin else {})
     assert _cors(response) == {}
-    assert _vary(response) == {"Origin"}  # else a cache could hand this answer to the allowed origin
+    assert _vary(response) == {"Origin", "Accept-Encoding"}  # else a cache could hand it to the allowed origin
 
 
 def test_json_asked_for_with_credentials_is_not_public(demo_client):
@@ -63,7 +63,7 @@ def test_a_feed_is_public_for_any_origin_and_never_sets_a_cookie(demo_client):
     response = demo_client.get("/calendar.ics?lang=en", headers={"Origin": ORIGIN})
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == "public, max-age=60"
-    assert _vary(response) == set()
+    assert _vary(response) == {"Accept-Encoding"}  # served gzip or Brotli from the store when asked
     assert response.headers["Access-Control-Allow-Origin"] == "*"
     assert "Set-Cookie" not in response.headers
     assert "Content-Security-Policy" not in response.headers
@@ -95,14 +95,14 @@ def test_api_errors_are_not_stored_and_carry_cors_for_allowed_origins(cors_app, 
     assert response.status_code == status and response.is_json
     assert response.headers["Cache-Control"] == "no-store"
     assert response.headers["Access-Control-Allow-Origin"] == ORIGIN  # else the caller cannot read the error
-    assert _vary(response) == {"Origin"}
+    assert _vary(response) == {"Origin", "Accept-Encoding"}
 
 
 def test_a_page_error_is_not_stored_and_varies_on_the_language(demo_client):
     response = demo_client.get("/events/999999")
     assert response.status_code == 404
     assert response.headers["Cache-Control"] == "no-store"
-    assert _vary(response) == {"Cookie"} and _cors(response) == {}
+    assert _vary(response) == {"Cookie", "Accept-Encoding"} and _cors(response) == {}
 
 
 @pytest.mark.parametrize("method, path", [("DELETE", "/api/v1/events/1"), ("POST", "/api/v1/areas"),
