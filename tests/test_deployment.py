@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import runpy
+from pathlib import Path
 
 from calendar_app import ROOT
 
@@ -49,3 +50,31 @@ def test_psycopg_reuses_the_parsed_form_of_a_52_evening_series_insert():
         _queries.PostgresQuery(Transformer()).convert(sql, params)
     after = _queries._query2pg.cache_info()
     assert after.hits - before.hits >= 2
+
+
+def _pins(path: str) -> dict[str, str]:
+    pins = {}
+    for line in Path(path).read_text().splitlines():
+        line = line.split("#")[0].strip()
+        if "==" in line and not line.startswith("-"):
+            name, version = line.split("==", 1)
+            pins[name.split("[")[0].strip().lower().replace("_", "-")] = version.split(";")[0].strip()
+    return pins
+
+
+def test_scripts_run_installs_only_what_the_app_needs_and_the_tests_get_their_tools_on_top():
+    import tomllib
+
+    project = tomllib.loads(Path("pyproject.toml").read_text())["project"]
+    runtime, tools = _pins("requirements.lock"), _pins("requirements-test.lock")
+    direct = dict(line.split("==") for line in project["dependencies"])
+    for name, version in direct.items():
+        assert runtime[name.split("[")[0].lower().replace("_", "-")] == version, name
+    for line in project["optional-dependencies"]["test"]:
+        name, version = line.split("==")
+        key = name.lower().replace("_", "-")
+        assert key not in runtime, f"{name} is a test tool but in the runtime lock"
+        assert tools[key] == version, name
+    assert not runtime.keys() & tools.keys()  # the test lock adds to the runtime lock (-r), never repins it
+    assert "-r requirements.lock" in Path("requirements-test.lock").read_text().splitlines()
+    assert {"pytest", "playwright", "mutmut", "hypothesis"} <= tools.keys()
