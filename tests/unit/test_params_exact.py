@@ -262,3 +262,22 @@ def test_a_restyled_query_raises_the_callers_error_instead():
     with pytest.raises(ValidationError) as refused:
         QueryArgs({"area": ""}, restyle=restyle).id("area")
     assert refused.value.message == "bad area"
+
+
+@pytest.fixture
+def server_in_beijing(monkeypatch):
+    """The process runs with TZ=Asia/Shanghai, as a server in China may."""
+    import time
+
+    monkeypatch.setenv("TZ", "Asia/Shanghai")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_an_api_cursor_is_written_in_utc_whatever_the_servers_zone(server_in_beijing):
+    at = datetime(2026, 12, 1, 3, 0, tzinfo=UTC)
+    assert at.astimezone(None).utcoffset() == timedelta(hours=8)  # the fixture took effect
+    assert Position(at, 7).api_token() == "MjAyNi0xMi0wMVQwMzowMDowMCswMDowMHw3"
+    assert parse_api_cursor(Position(at, 7).api_token()) == Position(at, 7)
