@@ -388,3 +388,97 @@ def test_a_cancelled_occurrence_that_is_moved_stays_cancelled(db, town):
     edit_occurrence(occurrence, cancelled=True, now=LATER)
     edit_occurrence(occurrence, starts_at=datetime(2026, 1, 10, 6, 30, tzinfo=timezone.utc), now=LATER)
     assert occurrence.status == "cancelled"
+
+
+# --- "this and following" where it is really "all", and where it meets another booking -------------
+
+def _booking(db, town, venue, day: date, hour: int):
+    event, _ = create_event(EventData(title="婚礼", area_id=town.id, venue_id=venue.id, status="published",
+                                      starts_local=datetime(day.year, day.month, day.day, hour),
+                                      ends_local=datetime(day.year, day.month, day.day, hour + 1)), now=NOW)
+    return event
+
+
+def test_splitting_a_single_event_is_an_edit_by_that_user_at_that_time(db, town, user):
+    venue = f.venue(town)
+    _booking(db, town, venue, date(2026, 1, 3), 10)
+    event, _ = create_event(_saturdays(town, rrule=None, venue_id=venue.id), now=NOW)
+    (only,) = _rows(db, event)
+    data = _from(event, only)
+    data.starts_local, data.ends_local = datetime(2026, 1, 3, 10), datetime(2026, 1, 3, 12)  # onto the wedding
+    result, _ = split_series(event, only, data, user_id=user.id, now=LATER, clash_override="同一场地联合举办")
+    assert result.id == event.id and (result.sequence, result.revised_at) == (1, LATER)
+    assert _rows(db, event)[0].clash_override_reason == "同一场地联合举办"
+    (entry,) = _audit(db, "event.update")
+    assert (entry.entity_id, entry.user_id) == (event.id, user.id)
+
+
+def test_splitting_at_the_first_occurrence_is_an_edit_by_that_user_at_that_time(db, town, user):
+    venue = f.venue(town)
+    _booking(db, town, venue, date(2026, 1, 3), 10)
+    event, _ = create_event(_saturdays(town, venue_id=venue.id), now=NOW)
+    first = _rows(db, event)[0]
+    data = _from(event, first)
+    data.starts_local, data.ends_local = datetime(2026, 1, 3, 10), datetime(2026, 1, 3, 12)
+    result, _ = split_series(event, first, data, user_id=user.id, now=LATER, clash_override="同一场地联合举办")
+    assert result.id == event.id and (result.sequence, result.revised_at) == (1, LATER)
+    assert [o.clash_override_reason for o in _rows(db, event)][:2] == ["同一场地联合举办", None]
+    (entry,) = _audit(db, "event.update")
+    assert (entry.entity_id, entry.user_id) == (event.id, user.id)
+
+
+def test_a_split_onto_another_booking_goes_through_with_the_staff_reason(db, town):
+    venue = f.venue(town)
+    _booking(db, town, venue, date(2026, 2, 14), 10)
+    event, _ = create_event(_saturdays(town, venue_id=venue.id), now=NOW)
+    split_at = _rows(db, event)[6]
+    data = _from(event, split_at)
+    data.starts_local, data.ends_local = datetime(2026, 2, 14, 10), datetime(2026, 2, 14, 12)
+    new_event, _ = split_series(event, split_at, data, now=LATER, clash_override="同一场地联合举办")
+    rows = _rows(db, new_event)
+    assert rows[0].clash_override_reason == "同一场地联合举办" and not rows[0].holds_venue
+    assert all(o.holds_venue for o in rows[1:])
+
+
+def test_a_split_where_the_utc_date_is_the_day_before_keeps_the_local_day_apart(db, town):
+    # 07:00 in Beijing is 23:00 UTC the day before: the lunar UNTIL must be the local day before the split.
+    data = EventData(title="元宵晨练", area_id=town.id, starts_local=datetime(2026, 3, 3, 7),
+                     ends_local=datetime(2026, 3, 3, 8), lunar_rule="FESTIVAL=元宵节;COUNT=4", status="published")
+    event, _ = create_event(data, now=NOW)
+    split_at = _rows(db, event)[1]
+    assert split_at.starts_at == datetime(2027, 2, 19, 23, 0, tzinfo=timezone.utc)
+    new_event, _ = split_series(event, split_at, _from(event, split_at), now=LATER)
+    assert event.lunar_rule == "FESTIVAL=元宵节;UNTIL=20270219"
+    assert _local_days(db, event) == [date(2026, 3, 3)]
+    assert _local_days(db, new_event)[0] == date(2027, 2, 20)
+
+
+@pytest.fixture
+def server_in_beijing(monkeypatch):
+    """The process runs with TZ=Asia/Shanghai, as a server in China may."""
+    import time
+
+    monkeypatch.setenv("TZ", "Asia/Shanghai")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_the_old_rule_ends_in_utc_whatever_the_servers_zone(db, town, server_in_beijing):
+    data = _saturdays(town, timezone="Europe/London", starts_local=datetime(2026, 1, 3, 14, 30),
+                      ends_local=datetime(2026, 1, 3, 16, 30))
+    event, _ = create_event(data, now=NOW)
+    split_at = _rows(db, event)[6]  # 2026-02-14 14:30 in London = 14:30 UTC
+    new_event, _ = split_series(event, split_at, _from_zone(event, split_at),
+                                now=LATER)
+    assert event.rrule == "FREQ=WEEKLY;BYDAY=SA;UNTIL=20260214T142959Z"
+    assert len(_rows(db, event)) == 6 and len(_rows(db, new_event)) == 7
+
+
+def _from_zone(event, occurrence) -> EventData:
+    data = EventData.from_event(event)
+    length = data.ends_local - data.starts_local
+    data.starts_local = occurrence.starts_at.astimezone(ZoneInfo(event.timezone)).replace(tzinfo=None)
+    data.ends_local = data.starts_local + length
+    return data
