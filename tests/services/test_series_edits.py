@@ -482,3 +482,98 @@ def _from_zone(event, occurrence) -> EventData:
     data.starts_local = occurrence.starts_at.astimezone(ZoneInfo(event.timezone)).replace(tzinfo=None)
     data.ends_local = data.starts_local + length
     return data
+
+
+# --- the horizon job where stored rows and the old horizon overlap -----------------------------------
+
+def test_the_horizon_job_skips_instances_already_stored_after_an_older_horizon(db, town):
+    event, _ = create_event(_saturdays(town, title="其他系列", rrule="FREQ=WEEKLY;BYDAY=SA",
+                                       starts_local=datetime(2026, 1, 3, 9)), now=NOW)
+    event, _ = create_event(_saturdays(town, rrule="FREQ=WEEKLY;BYDAY=SA"), now=NOW)
+    count = len(_rows(db, event))
+    # As if the job had last run two weeks earlier: the Saturdays 2028-05-13 and 05-20 are already stored.
+    event.stored_until = datetime(2028, 5, 7, 2, 0, tzinfo=timezone.utc)
+    assert extend_occurrences(event, now=NOW + timedelta(days=7)) == 1
+    rows = _rows(db, event)
+    assert len(rows) == count + 1
+    assert len({o.original_starts_at for o in rows}) == len(rows)
+    assert rows[-1].starts_at == datetime(2028, 5, 27, 6, 30, tzinfo=timezone.utc)
+
+
+def test_the_horizon_job_adds_an_instance_starting_exactly_at_the_old_horizon_once(db, town):
+    event, _ = create_event(_saturdays(town, rrule="FREQ=WEEKLY;BYDAY=SA"), now=NOW)
+    at = datetime(2028, 5, 20, 6, 30, tzinfo=timezone.utc)
+    event.stored_until = at  # the 05-20 row exists and starts exactly at the old horizon
+    assert extend_occurrences(event, now=NOW + timedelta(days=7)) == 1
+    (row,) = [o for o in _rows(db, event) if o.original_starts_at == at]
+    db.session.delete(row)
+    db.session.flush()
+    event.stored_until = at  # now it is missing: the job adds it, and nothing else
+    assert extend_occurrences(event, now=NOW + timedelta(days=8)) == 1
+    assert [o.original_starts_at for o in _rows(db, event)].count(at) == 1
+
+
+def test_the_horizon_of_a_series_that_starts_later_counts_from_its_local_start(db, town):
+    # Starts Saturday 2027-01-02 14:30 in Beijing = 06:30 UTC, after NOW: 18 months from then.
+    event, _ = create_event(_saturdays(town, rrule="FREQ=WEEKLY;BYDAY=SA", starts_local=datetime(2027, 1, 2, 14, 30),
+                                       ends_local=datetime(2027, 1, 2, 16, 30)), now=NOW)
+    assert event.stored_until == datetime(2028, 7, 2, 6, 30, tzinfo=timezone.utc)
+    db.session.execute(Occurrence.__table__.delete().where(Occurrence.event_id == event.id))
+    event.stored_until = None
+    db.session.flush()
+    added = extend_occurrences(event, now=NOW)
+    assert event.stored_until == datetime(2028, 7, 2, 6, 30, tzinfo=timezone.utc)
+    rows = _rows(db, event)
+    assert added == len(rows) and rows[0].starts_at == datetime(2027, 1, 2, 6, 30, tzinfo=timezone.utc)
+    assert rows[-1].starts_at == datetime(2028, 7, 1, 6, 30, tzinfo=timezone.utc)
+
+
+# --- the reason of a single-occurrence edit -------------------------------------------------------------
+
+def test_an_occurrence_reason_of_500_characters_is_kept_and_501_refused_by_name(db, town):
+    occurrence = _single(db, town)
+    edit_occurrence(occurrence, cancelled=True, reason="雨" * 500, now=LATER)
+    assert occurrence.status_reason == "雨" * 500
+    with pytest.raises(ValidationError) as refused:
+        edit_occurrence(occurrence, reason="雨" * 501, now=LATER)
+    assert (refused.value.message, refused.value.field) == ("原因过长：最多 500 个字符，当前 501 个", "reason")
+
+
+def test_a_move_and_a_cancellation_are_each_audited_by_that_user(db, town, user):
+    occurrence = _single(db, town)
+    edit_occurrence(occurrence, cancelled=True, user_id=user.id, now=LATER)
+    (entry,) = _audit(db, "occurrence.edit")
+    assert (entry.entity_type, entry.entity_id, entry.user_id) == ("occurrence", occurrence.id, user.id)
+    assert occurrence.event.revised_at == LATER
+
+
+def test_a_venue_change_alone_checks_the_new_slot_afresh(db, town):
+    square = f.venue(town, "东崖村文化广场")
+    hall = f.venue(town, "金山镇综合文化站")
+    occurrence = _single(db, town, venue_id=square.id)
+    occurrence.clash_override_reason = "领导批准共用"
+    occurrence.holds_venue = False
+    db.session.flush()
+    edit_occurrence(occurrence, venue_id=hall.id, now=LATER)
+    assert occurrence.clash_override_reason is None and occurrence.holds_venue
+
+
+def test_a_cancellation_alone_keeps_an_earlier_clash_override(db, town):
+    venue = f.venue(town)
+    occurrence = _single(db, town, venue_id=venue.id)
+    occurrence.clash_override_reason = "领导批准共用"
+    occurrence.holds_venue = False
+    db.session.flush()
+    edit_occurrence(occurrence, cancelled=True, now=LATER)
+    assert occurrence.clash_override_reason == "领导批准共用"
+
+
+def test_moving_onto_another_booking_needs_and_records_the_staff_reason(db, town, user):
+    venue = f.venue(town)
+    _booking(db, town, venue, date(2026, 1, 10), 14)
+    occurrence = _single(db, town, venue_id=venue.id)
+    edit_occurrence(occurrence, starts_at=datetime(2026, 1, 10, 6, 30, tzinfo=timezone.utc), user_id=user.id,
+                    clash_override="同一场地联合举办", now=LATER)
+    assert occurrence.clash_override_reason == "同一场地联合举办" and not occurrence.holds_venue
+    (entry,) = _audit(db, "venue.clash_override")
+    assert entry.user_id == user.id and entry.changes["reason"] == "同一场地联合举办"
