@@ -130,8 +130,11 @@ def run_group(group: str, jobs: int, timeout: int, only: list[str], survivors_on
     files, test_globs = GROUPS[group]
     dest = WORK / group
     tests = sorted({t for pattern in test_globs for t in glob.glob(pattern, root_dir=ROOT)})
+    previous: dict[str, dict[str, str]] = {}
     if survivors_only:
         # Keep the copy and its results; bring in today's tests and try only what survived them before.
+        # (mutmut forgets the earlier results when the test selection changes: they are merged back below.)
+        previous = {path: _statuses(dest, path) for path in files}
         only = _previous_survivors(dest, files)
         if not only:
             print(f"   {group}: no survivors to try again", flush=True)
@@ -164,7 +167,8 @@ def run_group(group: str, jobs: int, timeout: int, only: list[str], survivors_on
     rows = []
     survivors = []
     for path in files:
-        statuses = _statuses(dest, path)
+        statuses = {**previous.get(path, {}),
+                    **{n: st for n, st in _statuses(dest, path).items() if st != "not checked" or n not in previous.get(path, {})}}
         caught = sum(s in CAUGHT for s in statuses.values())
         missed = [n for n, s in statuses.items() if s in MISSED]
         unchecked = sum(s == "not checked" for s in statuses.values())

@@ -399,6 +399,52 @@ def _booking(db, town, venue, day: date, hour: int):
     return event
 
 
+def test_splitting_with_an_occurrence_of_another_series_is_refused_with_the_exact_reason(db, town):
+    one, _ = create_event(_saturdays(town), now=NOW)
+    other, _ = create_event(_saturdays(town, title="另一个"), now=NOW)
+    with pytest.raises(ValidationError) as refused:
+        split_series(one, _rows(db, other)[3], _from(one, _rows(db, other)[3]), now=LATER)
+    assert (refused.value.message, refused.value.field) == ("该场次不属于此活动", "occurrence_id")
+
+
+def test_splitting_leaves_the_occurrences_of_other_events_alone(db, town):
+    other, _ = create_event(_saturdays(town, title="另一个", starts_local=datetime(2026, 1, 3, 9),
+                                       ends_local=datetime(2026, 1, 3, 10)), now=NOW)
+    event, _ = create_event(_saturdays(town), now=NOW)
+    other_ids = [o.id for o in _rows(db, other)]
+    split_series(event, _rows(db, event)[6], _from(event, _rows(db, event)[6]), now=LATER)
+    assert [o.id for o in _rows(db, other)] == other_ids
+
+
+def test_splitting_an_open_series_stores_both_parts_up_to_the_horizon_of_that_moment(db, town):
+    event, _ = create_event(_saturdays(town, rrule="FREQ=WEEKLY;BYDAY=SA"), now=NOW)
+    split_at = _rows(db, event)[6]
+    new_event, _ = split_series(event, split_at, _from(event, split_at), now=LATER)
+    # 18 months after LATER (2026-11-21 07:00 UTC); the real clock would give a later horizon.
+    assert new_event.stored_until == datetime(2028, 5, 21, 7, 0, tzinfo=timezone.utc)
+    assert event.stored_until == datetime(2028, 5, 21, 7, 0, tzinfo=timezone.utc)
+    assert _rows(db, new_event)[-1].starts_at == datetime(2028, 5, 20, 6, 30, tzinfo=timezone.utc)
+
+
+def test_a_split_keeps_the_warnings_about_its_new_data(db, town):
+    program = f.program(town)
+    edition = f.edition(program, starts_on=date(2026, 1, 1), ends_on=date(2026, 1, 31))
+    event, _ = create_event(_saturdays(town, program_id=program.id, edition_id=edition.id), now=NOW)
+    split_at = _rows(db, event)[6]
+    _, warnings = split_series(event, split_at, _from(event, split_at), now=LATER)
+    assert warnings == ["开始日期 2026-02-14 不在届次「2026戏曲进乡村」的日期范围内（2026-01-01 至 2026-01-31）"]
+
+
+def test_splitting_an_all_day_series_keeps_its_earlier_extra_days(db, town):
+    data = _saturdays(town, starts_local=date(2026, 1, 3), ends_local=date(2026, 1, 4), is_all_day=True,
+                      rrule="FREQ=WEEKLY;BYDAY=SA;UNTIL=20260207", rdates=["2026-01-11", "2026-02-01"])
+    event, _ = create_event(data, now=NOW)
+    split_at = [o for o in _rows(db, event) if o.starts_at.astimezone(SH).date() == date(2026, 1, 24)][0]
+    split_series(event, split_at, _from(event, split_at), now=LATER)
+    assert event.rdates == ["2026-01-11"]
+    assert _local_days(db, event) == [date(2026, 1, 3), date(2026, 1, 10), date(2026, 1, 11), date(2026, 1, 17)]
+
+
 def test_splitting_a_single_event_is_an_edit_by_that_user_at_that_time(db, town, user):
     venue = f.venue(town)
     _booking(db, town, venue, date(2026, 1, 3), 10)
@@ -427,14 +473,16 @@ def test_splitting_at_the_first_occurrence_is_an_edit_by_that_user_at_that_time(
     assert (entry.entity_id, entry.user_id) == (event.id, user.id)
 
 
-def test_a_split_onto_another_booking_goes_through_with_the_staff_reason(db, town):
+def test_a_split_onto_another_booking_goes_through_with_the_staff_reason(db, town, user):
     venue = f.venue(town)
     _booking(db, town, venue, date(2026, 2, 14), 10)
     event, _ = create_event(_saturdays(town, venue_id=venue.id), now=NOW)
     split_at = _rows(db, event)[6]
     data = _from(event, split_at)
     data.starts_local, data.ends_local = datetime(2026, 2, 14, 10), datetime(2026, 2, 14, 12)
-    new_event, _ = split_series(event, split_at, data, now=LATER, clash_override="同一场地联合举办")
+    new_event, _ = split_series(event, split_at, data, user_id=user.id, now=LATER, clash_override="同一场地联合举办")
+    (entry,) = _audit(db, "venue.clash_override")
+    assert (entry.entity_id, entry.user_id) == (new_event.id, user.id)
     rows = _rows(db, new_event)
     assert rows[0].clash_override_reason == "同一场地联合举办" and not rows[0].holds_venue
     assert all(o.holds_venue for o in rows[1:])
@@ -487,8 +535,9 @@ def _from_zone(event, occurrence) -> EventData:
 # --- the horizon job where stored rows and the old horizon overlap -----------------------------------
 
 def test_the_horizon_job_skips_instances_already_stored_after_an_older_horizon(db, town):
-    event, _ = create_event(_saturdays(town, title="其他系列", rrule="FREQ=WEEKLY;BYDAY=SA",
-                                       starts_local=datetime(2026, 1, 3, 9)), now=NOW)
+    # Another event starts at the very instant of the instance the job will add: it must not hide it.
+    create_event(_saturdays(town, title="其他活动", rrule=None, starts_local=datetime(2028, 5, 27, 14, 30),
+                            ends_local=datetime(2028, 5, 27, 16, 30)), now=NOW)
     event, _ = create_event(_saturdays(town, rrule="FREQ=WEEKLY;BYDAY=SA"), now=NOW)
     count = len(_rows(db, event))
     # As if the job had last run two weeks earlier: the Saturdays 2028-05-13 and 05-20 are already stored.
@@ -577,3 +626,4 @@ def test_moving_onto_another_booking_needs_and_records_the_staff_reason(db, town
     assert occurrence.clash_override_reason == "同一场地联合举办" and not occurrence.holds_venue
     (entry,) = _audit(db, "venue.clash_override")
     assert entry.user_id == user.id and entry.changes["reason"] == "同一场地联合举办"
+
