@@ -118,3 +118,15 @@ def test_an_excluded_day_is_checked_from_its_midnight_up_to_the_horizon():
     warning = "排除日期 2026-06-01 当天没有本系列的活动，已忽略"
     assert validate(spec, horizon_end=datetime(2026, 6, 1, 0, 0)) == [warning]
     assert validate(spec, horizon_end=datetime(2026, 5, 31, 23, 59)) == []
+
+
+@pytest.mark.parametrize("rule,days", [
+    ("FREQ=DAILY;BYMONTH=2;BYMONTHDAY=29", 2),  # the longest healthy daily gap is a day, plus a day's margin
+    ("FREQ=DAILY;INTERVAL=2;BYMONTH=2;BYMONTHDAY=29", 3),
+    ("FREQ=MONTHLY;BYMONTH=2;BYMONTHDAY=29", 32),
+])
+def test_the_only_the_start_warning_waits_one_healthy_gap_of_the_rule(rule, days):
+    spec = timed(LEAP_DAY, rrule=rule)
+    assert validate(spec, horizon_end=LEAP_DAY + timedelta(days=days)) == []
+    horizon = LEAP_DAY + timedelta(days=days, minutes=1)
+    assert validate(spec, horizon_end=horizon) == [ONLY_START.format(f"{horizon:%Y-%m-%d}")]
