@@ -116,6 +116,22 @@ def _statuses(dest: Path, path: str) -> dict[str, str]:
     return {name: status_by_exit_code[code] for name, code in exit_codes.items()}
 
 
+def _exit_codes(dest: Path, path: str) -> dict[str, int | None]:
+    meta = dest / "mutants" / (path + ".meta")
+    return json.loads(meta.read_text())["exit_code_by_key"] if meta.exists() else {}
+
+
+def _restore_forgotten(dest: Path, path: str, before: dict[str, int | None]) -> None:
+    """Put back the results mutmut dropped when the test selection changed (so the next --survivors run sees them)."""
+    meta = dest / "mutants" / (path + ".meta")
+    data = json.loads(meta.read_text())
+    codes = data["exit_code_by_key"]
+    for name, code in before.items():
+        if codes.get(name) is None and code is not None:
+            codes[name] = code
+    meta.write_text(json.dumps(data))
+
+
 def _counts(statuses: dict[str, str]) -> tuple[int, int, int]:
     return (sum(s in CAUGHT for s in statuses.values()), sum(s in MISSED for s in statuses.values()),
             sum(s == "not checked" for s in statuses.values()))
@@ -135,6 +151,7 @@ def run_group(group: str, jobs: int, timeout: int, only: list[str], survivors_on
         # Keep the copy and its results; bring in today's tests and try only what survived them before.
         # (mutmut forgets the earlier results when the test selection changes: they are merged back below.)
         previous = {path: _statuses(dest, path) for path in files}
+        codes = {path: _exit_codes(dest, path) for path in files}
         only = _previous_survivors(dest, files)
         if not only:
             print(f"   {group}: no survivors to try again", flush=True)
@@ -164,6 +181,9 @@ def run_group(group: str, jobs: int, timeout: int, only: list[str], survivors_on
     if code != 0 and ok:
         print(f"   {group}: mutmut failed (exit {code}); see {dest / 'mutmut.log'}", flush=True)
         ok = False
+    if survivors_only:
+        for path in files:
+            _restore_forgotten(dest, path, codes[path])
     rows = []
     survivors = []
     for path in files:
