@@ -12,7 +12,7 @@ from sqlalchemy import select
 from calendar_app.audit.models import AuditLog
 from calendar_app.db import ValidationError
 from calendar_app.events.models import Event, Occurrence
-from calendar_app.events.services import (HORIZON_CLASH_NOTE, EventData, create_event, edit_occurrence,
+from calendar_app.events.services import (EventData, create_event, edit_occurrence,
                                           extend_occurrences, set_status, split_series)
 from tests import factories as f
 
@@ -220,8 +220,7 @@ def test_the_horizon_job_keeps_an_instance_that_meets_another_booking_without_it
     added = _rows(db, event)[-1]
     assert added.starts_at == datetime(2028, 5, 27, 6, 30, tzinfo=timezone.utc)
     assert not added.holds_venue
-    assert added.clash_override_reason == HORIZON_CLASH_NOTE
-    assert HORIZON_CLASH_NOTE == "系统延展系列时与已有预订冲突，待工作人员处理"
+    assert added.clash_override_reason == "系统延展系列时与已有预订冲突，待工作人员处理"
     assert _rows(db, other)[0].holds_venue
 
 

@@ -179,8 +179,6 @@ def test_a_damaged_api_cursor_is_refused_asking_for_the_previous_pages_link(raw)
 
 
 def test_an_api_cursor_longer_than_200_characters_is_refused_unread():
-    valid = "MjAyNi0xMi0wMVQwMzowMDowMCswMDowMHw3"
-    assert len(valid) == 36
     refused = _refusal(lambda: parse_api_cursor("A" * 201))
     assert refused.message == BAD_CURSOR
     refused = _refusal(lambda: parse_api_cursor("AAAA" * 50 + "A", "next"))
