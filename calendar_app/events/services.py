@@ -406,8 +406,11 @@ def split_series(event: Event, occurrence: Occurrence, data: EventData, *, user_
     until_local = split_at.astimezone(tz).replace(tzinfo=None) - timedelta(seconds=1)
     old.rrule = _truncate_rrule(old.rrule, until_local, event.is_all_day, tz) if old.rrule else None
     if old.lunar_rule:
+        # A lunar UNTIL is a whole local day (inclusive): the day before the split's, or an evening
+        # split would leave that day's instance in both series.
+        last_day = split_at.astimezone(tz).date() - timedelta(days=1)
         old.lunar_rule = recurrence.format_lunar_rule(replace(recurrence.parse_lunar_rule(old.lunar_rule),
-                                                              until=until_local.date(), count=None))
+                                                              until=last_day, count=None))
     old.rdates = [r for r in old.rdates if _parse_local(r, all_day=event.is_all_day, field_name="rdates", label="日期")
                   < _local_value(until_local, event.is_all_day)]
     old_clean, _ = _validated(old)
