@@ -199,6 +199,9 @@ EN_CATALOGUE: dict[str, str] = {
     "下载日历文件（.ics）": "Download calendar file (.ics)",
     "添加到 Google 日历": "Add to Google Calendar",
     "短信或邮件提醒我": "Remind me by SMS or email",
+    "日历订阅不方便？也可以留下手机号或邮箱，活动开始前提醒您，时间地点有变时及时通知。": (
+        "Calendar subscription not an option? Leave a mobile number or an email address: we remind you before "
+        "each event and tell you at once when its time or place changes."),
     "该场次已不存在，以下显示最近的场次。": "That date no longer exists; showing the nearest one.",
     "系列活动的其他场次": "Other dates of this series",
     "订阅该品牌的全部活动": "Subscribe to all events of this program",

@@ -198,6 +198,7 @@ def test_an_event_page_carries_a_wechat_card_with_an_absolute_image_url(app, sig
     assert (meta["og:image:width"], meta["og:image:height"]) == ("600", "800")
     assert meta["og:url"].startswith(f"{base}/events/{jinshan_event.id}?occurrence=")
     assert "2026年12月5日" in meta["og:description"] and "东崖村文化广场" in meta["og:description"]
+    assert "<" not in meta["og:description"]  # the time range's no-wrap markup stays out of the card
     assert meta["description"] == meta["og:description"]
     assert client.get(meta["og:image"].removeprefix(base)).status_code == 200
 

@@ -42,7 +42,9 @@ def _counts(app, client, paths) -> dict[str, int]:
 def test_query_count_per_page_does_not_grow_with_the_number_of_occurrences(app, site, demo):
     paths = _paths(demo)
     before = _counts(app, site, paths)
-    assert before["/"] <= 8, before
+    # areas, programs, venues (filters and towns), the window's rows, day facts (2), the highlights (editions,
+    # their rows) and the fallback posters of programs and editions
+    assert before["/"] <= 9, before
     assert max(before.values()) <= 10, before
 
     added = generate_dataset(20_000, seed=11, now=DEMO_NOW)
