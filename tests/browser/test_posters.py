@@ -26,6 +26,9 @@ def _open_fishing_night(page: Page) -> None:
 def _poster_box(page: Page) -> dict:
     poster = page.locator("article.event figure.poster img")
     expect(poster).to_be_visible()
+    # Visible is not loaded: on a busy machine the bytes may still be on their way.
+    page.wait_for_function("() => { const i = document.querySelector('article.event figure.poster img');"
+                           " return i.complete && i.naturalWidth > 0; }")
     loaded = page.evaluate("() => { const i = document.querySelector('article.event figure.poster img');"
                            " return {w: i.naturalWidth, h: i.naturalHeight, src: i.currentSrc}; }")
     assert loaded["w"] == 640 and loaded["h"] == 853, loaded  # the card size, as written in width/height

@@ -58,7 +58,7 @@ def _check_subscribe_box(phone: Page, live_server: str, feed_path: str, subscrib
         "href", re.compile(r"^https://calendar\.google\.com/calendar/render\?cid=http"))
     qr = box.get_by_role("img")
     expect(qr).to_be_visible()
-    assert phone.evaluate("img => img.complete && img.naturalWidth > 0", qr.element_handle())
+    phone.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=qr.element_handle())  # loads, not only shown
 
 
 def test_area_page_of_a_town_offers_the_same_subscription(phone: Page, live_server):
