@@ -20,7 +20,7 @@ from calendar_app.events.models import Event, Occurrence
 from calendar_app.extensions import db
 from calendar_app.programs.models import Assignment, Edition, Program
 from calendar_app.reports.towns import Place, TownIndex
-from calendar_app.reports.venue_load import NotFound
+from calendar_app.reports.venue_load import NotFound, scoped_area
 
 
 @dataclass
@@ -97,13 +97,7 @@ def _months(first: date, last: date) -> list[date]:
 def editions_for(scope: Scope, *, edition_id: int | None, year: int | None, area_id: int | None
                  ) -> tuple[list[Edition], Area | None]:
     """The editions asked for: one by id, or all that run in `year` (for `area`'s programs and above)."""
-    area = None
-    if area_id is not None:
-        area = db.session.get(Area, area_id)
-        if area is None:
-            raise NotFound(f"区域不存在：{area_id}", "area")
-        if not scope.contains(area):
-            raise ScopeError("所选区域不在您的管辖范围内", "area")
+    area = scoped_area(scope, area_id)
     if edition_id is not None:
         edition = db.session.get(Edition, edition_id)
         if edition is None:

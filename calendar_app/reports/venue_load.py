@@ -203,16 +203,23 @@ def _rounded(value: float | None) -> float | None:
 
 # --- the filters --------------------------------------------------------------------------------
 
+def scoped_area(scope: Scope, area_id: int | None) -> Area | None:
+    """The area a report is asked for: unknown is NotFound (404), another's is ScopeError (403)."""
+    if area_id is None:
+        return None
+    area = db.session.get(Area, area_id)
+    if area is None:
+        raise NotFound(f"区域不存在：{area_id}", "area")
+    if not scope.contains(area):
+        raise ScopeError("所选区域不在您的管辖范围内", "area")
+    return area
+
+
 def resolve_filters(scope: Scope, area_id: int | None, venue_id: int | None, kind: str | None
                     ) -> tuple[Area | None, Venue | None, str | None]:
     """Check the scope parameters: unknown ids are NotFound (404), others' areas ScopeError (403)."""
-    area = venue = None
-    if area_id is not None:
-        area = db.session.get(Area, area_id)
-        if area is None:
-            raise NotFound(f"区域不存在：{area_id}", "area")
-        if not scope.contains(area):
-            raise ScopeError("所选区域不在您的管辖范围内", "area")
+    area = scoped_area(scope, area_id)
+    venue = None
     if venue_id is not None:
         venue = db.session.execute(select(Venue).where(Venue.id == venue_id).execution_options(**_UNSCOPED)
                                    ).scalar_one_or_none()
