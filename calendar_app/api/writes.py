@@ -8,7 +8,7 @@ a place outside the caller's scope, 404 for ids the caller cannot see.
 from __future__ import annotations
 
 from flask import abort, g, jsonify, request
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from calendar_app import links
 from calendar_app.accounts import scope
@@ -43,7 +43,7 @@ def _occurrence(occurrence_id: int) -> Occurrence:
 
 
 def _event_json(event: Event, warnings: list[str] | None = None) -> dict:
-    count = len(event.occurrences)
+    count = db.session.scalar(select(func.count()).select_from(Occurrence).where(Occurrence.event_id == event.id))
     return {"id": event.id, "uid": event.uid, "status": event.status, "sequence": event.sequence,
             "title": event.title, "warnings": warnings or [], "occurrences": count,
             "review_comment": event.review_comment, "status_reason": event.status_reason,

@@ -22,7 +22,7 @@ from sqlalchemy import inspect, select
 from sqlalchemy.exc import IntegrityError
 
 from calendar_app.db import ValidationError
-from calendar_app.events.models import Event, Occurrence
+from calendar_app.events.models import Event, NewOccurrence, Occurrence
 from calendar_app.extensions import db
 from calendar_app.venues.models import Venue
 
@@ -94,9 +94,9 @@ def wants_hold(occ: Occurrence, event: Event, venue: Venue | None) -> bool:
     return bool(venue is not None and venue.is_exclusive and occ.status != "cancelled" and event.status != "cancelled")
 
 
-def hold_venues(event: Event, occurrences: list[Occurrence], *, override_reason: str | None = None,
+def hold_venues(event: Event, occurrences: list[Occurrence | NewOccurrence], *, override_reason: str | None = None,
                 user_id: int | None = None) -> list[Clash]:
-    """Give `occurrences` of `event` their holds and flush them; refuse clashes.
+    """Give `occurrences` of `event` their holds and flush them (storing the new ones); refuse clashes.
 
     Raises VenueConflict listing every clash (nothing is changed in the database), unless
     `override_reason` is given (staff only): the clashing occurrences then share the slot without
@@ -144,7 +144,7 @@ def hold_venues(event: Event, occurrences: list[Occurrence], *, override_reason:
         db.session.flush()  # free the old slots (and delete dropped rows) first
         for occ in wanted:
             occ.holds_venue = True
-    _flush_checked(event, wanted, venues)
+    _flush_checked(event, wanted, venues, [o for o in occurrences if isinstance(o, NewOccurrence)])
     return overridden
 
 
@@ -201,11 +201,18 @@ def is_hold_violation(exc: IntegrityError) -> bool:
     return "venue_hold_conflict" in text or "ex_occurrences_venue_hold" in text
 
 
-def _flush_checked(event: Event, holders: list[Occurrence], venues: dict[int, Venue]) -> None:
-    """Flush; a concurrent booking that won the race becomes a VenueConflict naming it (after rollback)."""
+def _flush_checked(event: Event, holders: list[Occurrence | NewOccurrence], venues: dict[int, Venue],
+                   new: list[NewOccurrence]) -> None:
+    """Flush, then insert the `new` rows; a concurrent booking that won the race becomes a
+    VenueConflict naming it (after rollback)."""
     pending = [(o.venue_id, venues[o.venue_id].name, o.starts_at, o.blocks_until) for o in holders]
     try:
         db.session.flush()
+        if new:
+            # One executemany INSERT. It bypasses the session's flush hooks: the feeds it touches are
+            # those of the event just flushed (its new rows sit at the event's venue).
+            db.session.connection().execute(Occurrence.__table__.insert(), [o.row() for o in new])
+            db.session.expire(event, ["occurrences"])  # read back, with their ids, on first use
     except IntegrityError as exc:
         if not is_hold_violation(exc):
             raise

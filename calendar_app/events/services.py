@@ -19,7 +19,7 @@ from calendar_app.areas.services import get_area
 from calendar_app.audit.services import record
 from calendar_app.db import ValidationError, utcnow
 from calendar_app.events.conflicts import hold_venues
-from calendar_app.events.models import EVENT_STATUSES, Event, Occurrence
+from calendar_app.events.models import EVENT_STATUSES, Event, NewOccurrence, Occurrence
 from calendar_app.extensions import db
 from calendar_app.programs.models import CATEGORIES
 from calendar_app.programs.services import get_edition, get_program
@@ -231,14 +231,14 @@ def _local_date(instant: datetime, tz: ZoneInfo) -> date:
 
 
 def sync_occurrences(event: Event, *, now: datetime | None = None, since: datetime | None = None,
-                     clash_override: str | None = None, user_id: int | None = None) -> list[Occurrence]:
+                     clash_override: str | None = None, user_id: int | None = None) -> list[Occurrence | NewOccurrence]:
     """Make the stored occurrences equal the series' instances up to the horizon.
 
     What people did to single occurrences survives: a moved or cancelled occurrence (`is_detached`)
     and one with reported attendance keep their times and status. When an edit changes the series'
     time of day their original start changes too, so they are matched again by local date. Rows before
     `since` are left untouched (history, for "this and following"). Returns the rows kept or added
-    (from `since` on).
+    (from `since` on); the added ones as the `NewOccurrence` rows that were inserted.
     """
     tz = ZoneInfo(event.timezone)
     spec = series_spec(event)
@@ -276,14 +276,12 @@ def sync_occurrences(event: Event, *, now: datetime | None = None, since: dateti
         # than its length (19:00 -> 19:30) must not clash with itself, in the check or in the database.
         db.session.flush()
 
-    kept: list[Occurrence] = []
+    kept: list[Occurrence | NewOccurrence] = []
     for key, inst in wanted.items():
         occ = existing.get(key)
         if occ is None:
-            occ = Occurrence(event=event, original_starts_at=key, starts_at=inst.start_utc, ends_at=inst.end_utc,
-                             status="scheduled", venue_id=event.venue_id, **common)
-            db.session.add(occ)
-            kept.append(occ)
+            kept.append(NewOccurrence(event=event, original_starts_at=key, starts_at=inst.start_utc,
+                                      ends_at=inst.end_utc, venue_id=event.venue_id, **common))
             continue
         for name, value in common.items():
             setattr(occ, name, value)
@@ -309,14 +307,12 @@ def extend_occurrences(event: Event, *, now: datetime | None = None) -> int:
         select(Occurrence.original_starts_at).where(Occurrence.event_id == event.id, Occurrence.original_starts_at >= since)
     ))
     common = _denormalised(event)
-    added = []
+    added: list[NewOccurrence] = []
     for inst in recurrence.expand(spec, since, until):
         if inst.start_utc < since or inst.start_utc in known:
             continue
-        occ = Occurrence(event=event, original_starts_at=inst.start_utc, starts_at=inst.start_utc,
-                         ends_at=inst.end_utc, status="scheduled", venue_id=event.venue_id, **common)
-        db.session.add(occ)
-        added.append(occ)
+        added.append(NewOccurrence(event=event, original_starts_at=inst.start_utc, starts_at=inst.start_utc,
+                                   ends_at=inst.end_utc, venue_id=event.venue_id, **common))
     event.stored_until = until
     # No one is there to be refused: a new instance that meets another booking is kept without its
     # hold and marked, so staff see the clash in the audit log and on the venue's load page.

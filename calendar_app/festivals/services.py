@@ -87,11 +87,14 @@ def _official_days_of(years: set[int]) -> dict[date, tuple]:
         cached = (transaction, set(), {})
         db.session.info[_CACHE_KEY] = cached
     _tx, loaded, days = cached
-    for year in sorted(years - loaded):
+    missing = years - loaded
+    if missing:
+        # One query for the span of the missing years (a series crossing New Year wants two).
+        first, last = min(missing), max(missing)
         for row in db.session.execute(select(OfficialDay.day, OfficialDay.kind, OfficialDay.name).where(
-                OfficialDay.day >= date(year, 1, 1), OfficialDay.day <= date(year, 12, 31))):
+                OfficialDay.day >= date(first, 1, 1), OfficialDay.day <= date(last, 12, 31))):
             days[row.day] = row
-        loaded.add(year)
+        loaded.update(range(first, last + 1))
     return days
 
 
