@@ -112,7 +112,9 @@ PATHS: dict = {
     "/reports/year-summary": {"get": {
         "operationId": "reportYearSummary", "security": _SECURITY,
         "summary": "年度汇总：各品牌活动全年举办场次和惠及人次，按镇街、按月，附总结表述和合计",
-        "parameters": [_q("year", "年份", _YEAR, required=True), _q("area", "区域 id，默认本人所属区域", _ID)],
+        "parameters": [_q("year", "年份", _YEAR, required=True), _q("area", "区域 id，默认本人所属区域", _ID),
+                       _q("cutoff", "统计截止日期（含当天，本地时间）：只计此日结束前已结束的场次；默认截至现在",
+                          {"type": "string", "format": "date"})],
         "responses": {"200": _json({"type": "object", "required": ["items", "total"], "properties": {
             "area": {"type": "object"}, "year": {"type": "integer"}, "cutoff": {"type": "string"},
             "items": {"type": "array", "items": {"$ref": "#/components/schemas/YearSummaryItem"}},

@@ -81,5 +81,5 @@ def report_year_summary():
     if area is None:
         abort(404, f"区域不存在：{area_id}")
     g.scope.require_area(area)
-    summary = year_summary(area, year, now=clock.now(), tz=clock.local_zone())
+    summary = year_summary(area, year, now=clock.now(), tz=clock.local_zone(), until=args.date("cutoff"))
     return _private(jsonify(summary.to_json()))

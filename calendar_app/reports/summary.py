@@ -2,18 +2,20 @@
 sentence a year-end 工作总结 quotes ("全年组织戏曲进乡村N场，惠及群众M人次") and a total line.
 
 Held means: published, not cancelled, ended by the cut-off (now, or the end of the year if that is
-earlier), and started in the year (local time). One grouped query over the year's window
+earlier, or the end of a day staff choose: figures "as of 30 November" for a report written later),
+and started in the year (local time). One grouped query over the year's window
 (index `ix_occurrences_area_window`).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import case, func, select
 
 from calendar_app.areas.models import Area
+from calendar_app.db import ValidationError
 from calendar_app.events.models import Occurrence
 from calendar_app.extensions import db
 from calendar_app.programs.models import Program
@@ -84,10 +86,15 @@ class YearSummary:
                           "sentence": self.sentence}}
 
 
-def year_summary(area: Area, year: int, *, now: datetime, tz: ZoneInfo) -> YearSummary:
-    """The year's held 场次 and 人次 under `area` (the caller checked it is in their scope)."""
+def year_summary(area: Area, year: int, *, now: datetime, tz: ZoneInfo, until: date | None = None) -> YearSummary:
+    """The year's held 场次 and 人次 under `area` (the caller checked it is in their scope), counting
+    what ended by the end of local day `until` when given (never later than now)."""
     bounds = [datetime.combine(d, time(0), tz).astimezone(timezone.utc) for d in month_starts(year)]
     cutoff = min(now, bounds[-1])
+    if until is not None:
+        if until.year < year:
+            raise ValidationError(f"截止日期 {until} 早于 {year} 年，请选择 {year} 年内或之后的日期", "cutoff")
+        cutoff = min(cutoff, datetime.combine(until + timedelta(days=1), time(0), tz).astimezone(timezone.utc))
     month = case(*((Occurrence.starts_at < b, i) for i, b in enumerate(bounds[1:-1])), else_=11)
     # The area ids as a list, not a subquery: PostgreSQL then reads one index range of the year per
     # area (ix_occurrences_area_window) instead of joining against all of history.

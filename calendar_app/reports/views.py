@@ -8,7 +8,7 @@ message (400), an unknown id a 404 page, someone else's area a 403 page.
 """
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from urllib.parse import quote
 
@@ -46,7 +46,8 @@ def require_user():
 
 #: The query parameters the report pages read; links and downloads carry these and nothing else
 #: (an unexpected `venue_id` or `fmt` in the query would otherwise clash with the URL's own).
-PAGE_PARAMS = ("period", "date", "start", "end", "granularity", "area", "kind", "venue", "week", "edition", "year")
+PAGE_PARAMS = ("period", "date", "start", "end", "granularity", "area", "kind", "venue", "week", "edition", "year",
+               "cutoff")
 
 
 def _args() -> QueryArgs:
@@ -348,12 +349,12 @@ def year_summary_page(fmt: str | None):
         if area is None:
             raise NotFound(f"区域不存在：{area_id}", "area")
         g.scope.require_area(area)
+        summary = year_summary(area, year, now=clock.now(), tz=clock.local_zone(), until=args.date("cutoff"))
     except NotFound as exc:
         abort(404, exc.message)
     except ValidationError as exc:
         db.session.rollback()
         return render_template("reports/year_summary.html", error=exc.message, summary=None, **context), 400
-    summary = year_summary(area, year, now=clock.now(), tz=clock.local_zone())
     if fmt:
         name = f"{area.name}{year}年文旅活动汇总"
         town_headers, town_rows = tables.summary_town_table(summary)
@@ -366,4 +367,11 @@ def year_summary_page(fmt: str | None):
     return render_template("reports/year_summary.html", summary=summary, rows=tables.summary_rows(summary),
                            headers=tables.SUMMARY_HEADERS, town_headers=town_headers, town_rows=town_rows,
                            month_headers=month_headers, month_rows=month_rows, year=year, area=area, error=None,
-                           cutoff_local=summary.cutoff.astimezone(clock.local_zone()), **context)
+                           cutoff_label=_cutoff_label(summary.cutoff.astimezone(clock.local_zone())), **context)
+
+
+def _cutoff_label(local: datetime) -> str:
+    """"2026-10-31 当天结束" for a cut-off at midnight (a chosen day, or the year's end), else the minute."""
+    if local.time() == time(0):
+        return f"{local.date() - timedelta(days=1):%Y-%m-%d} 当天结束"
+    return f"{local:%Y-%m-%d %H:%M}"

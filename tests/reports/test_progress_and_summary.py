@@ -79,6 +79,30 @@ def test_year_summary_counts_held_occurrences_with_a_sentence_and_a_total(client
                              "sentence": "全年共组织各类文旅活动4场，惠及群众250人次"}
 
 
+
+def test_year_summary_as_of_a_chosen_day_counts_only_what_ended_by_its_end(client, world, season, sign_in):
+    """A report written in December quoting "as of 31 October": September's and October's evenings only."""
+    url = f"/api/v1/reports/year-summary?year=2026&area={world.areas['linzi'].id}"
+    body = client.get(url + "&cutoff=2026-10-31", headers=world.auth("staff")).get_json()
+    assert body["cutoff"].startswith("2026-10-31T16:00:00")  # the end of 31 October in Shanghai, in UTC
+    assert body["total"] == {"held_events": 2, "reported_attendance": 170,
+                             "sentence": "全年共组织各类文旅活动2场，惠及群众170人次"}
+    # The evening of 3 October ends at 21:00 local that day: a cut-off at the end of 3 October counts it.
+    assert client.get(url + "&cutoff=2026-10-03", headers=world.auth("staff")).get_json()["total"]["held_events"] == 2
+    assert client.get(url + "&cutoff=2026-10-02", headers=world.auth("staff")).get_json()["total"]["held_events"] == 1
+    # A later cut-off than now still counts only what has ended by now.
+    assert client.get(url + "&cutoff=2027-03-01", headers=world.auth("staff")).get_json()["total"]["held_events"] == 4
+    early = client.get(url + "&cutoff=2025-12-31", headers=world.auth("staff"))
+    assert early.status_code == 400 and "早于 2026 年" in early.get_json()["message"]
+    assert client.get(url + "&cutoff=2026-13-01", headers=world.auth("staff")).status_code == 400
+    page = sign_in("staff").get(f"/manage/reports/year-summary?year=2026&area={world.areas['linzi'].id}"
+                                "&cutoff=2026-10-31")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200 and "统计截至 2026-10-31 当天结束" in text
+    assert "全年组织戏曲进乡村2场，惠及群众170人次" in text and "cutoff=2026-10-31" in text  # downloads keep it
+    refused = sign_in("staff").get("/manage/reports/year-summary?year=2026&cutoff=2025-01-01")
+    assert refused.status_code == 400 and "早于 2026 年" in refused.get_data(as_text=True)
+
 def test_coordinator_sees_progress_of_their_own_town_on_the_page(sign_in, world, season):
     page = sign_in("coord").get(f"/manage/reports/progress?edition={world.edition.id}")
     assert page.status_code == 200
