@@ -65,7 +65,10 @@ class EditionMonths:
     months: list[date]
     scheduled: list[int]
     held: list[int]
+    #: The target the pace line leads to: the edition's, or the quotas of the towns shown when the
+    #: report covers only some of them (`narrowed_to` names the area then).
     target_events: int | None
+    narrowed_to: str | None = None
 
     def pace(self) -> list[int | None]:
         """The pace line: where a steady pace reaches by the end of each month."""
@@ -124,6 +127,17 @@ def visible_editions(scope: Scope):
                            Edition.id.in_(with_quota)))
 
 
+def _narrowed(scope: Scope, area: Area | None, edition: Edition) -> bool:
+    """Whether the report shows only part of the edition's towns (a filter, or a town's own scope)."""
+    home = edition.program.area.path
+    return any(path and not home.startswith(path) for path in (scope.path, area.path if area else None))
+
+
+def scope_area_name(scope: Scope) -> str | None:
+    area = db.session.get(Area, scope.area_id)
+    return area.name if area is not None else None
+
+
 def progress(scope: Scope, editions: list[Edition], *, area: Area | None, now: datetime, tz: ZoneInfo,
              today: date) -> ProgressReport:
     """Per edition and town, for the towns in the caller's scope (and under `area`)."""
@@ -175,6 +189,14 @@ def progress(scope: Scope, editions: list[Edition], *, area: Area | None, now: d
         chart = charts[edition_id]
         chart.scheduled[int(month)] += n
         chart.held[int(month)] += n_held
+    for e in editions:
+        if _narrowed(scope, area, e):
+            # A town's chart leads to the town's quota, not to the whole edition's target.
+            quotas = [a.target_events for a in assignments
+                      if a.edition_id == e.id and a.target_events is not None and scope.contains(a.area)
+                      and (area is None or a.area.path.startswith(area.path))]
+            charts[e.id].target_events = sum(quotas) if quotas else None
+            charts[e.id].narrowed_to = area.name if area is not None else scope_area_name(scope)
     for chart in charts.values():
         keep = [i for i, m in enumerate(chart.months)
                 if date(chart.edition.starts_on.year, chart.edition.starts_on.month, 1) <= m <= chart.edition.ends_on]

@@ -320,8 +320,9 @@ def progress_page(fmt: str | None):
             continue
         # Month names only (the edition's dates are in its title): a year prefix does not fit a column.
         labels = [f"{m.month}月" for m in c.months]
-        chart_list.append({"edition": c.edition, "svg": charts.progress_chart(
-            labels, c.scheduled, c.held, c.pace(), title=f"{c.edition.program.name} · {c.edition.name}（{c.edition.starts_on:%Y-%m-%d} 至 {c.edition.ends_on:%Y-%m-%d}）：逐月累计场次",
+        where = f" · {c.narrowed_to}" if c.narrowed_to else ""
+        chart_list.append({"edition": c.edition, "chart": c, "svg": charts.progress_chart(
+            labels, c.scheduled, c.held, c.pace(), title=f"{c.edition.program.name} · {c.edition.name}{where}（{c.edition.starts_on:%Y-%m-%d} 至 {c.edition.ends_on:%Y-%m-%d}）：逐月累计场次",
             desc="浅色柱为累计已排期场次，深色柱为累计已举办场次，红色虚线为按期完成目标所需的进度。"),
             "table": list(zip(labels, c.scheduled, c.held, c.pace()))})
     return render_template("reports/progress.html", report=report, rows=rows, headers=tables.PROGRESS_HEADERS,

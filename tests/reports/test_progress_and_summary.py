@@ -4,6 +4,7 @@ from __future__ import annotations
 import io
 from collections import defaultdict
 from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 from openpyxl import load_workbook
@@ -102,6 +103,31 @@ def test_year_summary_as_of_a_chosen_day_counts_only_what_ended_by_its_end(clien
     assert "全年组织戏曲进乡村2场，惠及群众170人次" in text and "cutoff=2026-10-31" in text  # downloads keep it
     refused = sign_in("staff").get("/manage/reports/year-summary?year=2026&cutoff=2025-01-01")
     assert refused.status_code == 400 and "早于 2026 年" in refused.get_data(as_text=True)
+
+
+def test_a_towns_progress_chart_paces_towards_the_towns_quota_not_the_whole_edition(sign_in, world, season):
+    """金山镇's quota is 40 of the edition's 100: its chart's pace line must end at 40, or it always looks behind."""
+    from calendar_app.accounts.scope import Scope
+    from calendar_app.reports.progress import progress
+
+    def chart(scope_user: str, area=None):
+        user = world.users[scope_user]
+        report = progress(Scope.of(user), [world.edition], area=area, now=DEMO_NOW, tz=ZoneInfo("Asia/Shanghai"),
+                          today=DEMO_NOW.date())
+        (c,) = report.charts
+        return c
+
+    whole = chart("staff")
+    assert (whole.target_events, whole.narrowed_to, whole.pace()[-1]) == (100, None, 100)
+    town = chart("coord")
+    assert (town.target_events, town.narrowed_to, town.pace()[-1]) == (40, "金山镇", 40)
+    filtered = chart("staff", area=world.areas["jixia"])
+    assert (filtered.target_events, filtered.narrowed_to, filtered.pace()[-1]) == (30, "稷下街道", 30)
+    page = sign_in("coord").get(f"/manage/reports/progress?edition={world.edition.id}").get_data(as_text=True)
+    assert "2026戏曲进乡村 · 金山镇（任务 40 场）" in page
+    staff_page = sign_in("staff").get(f"/manage/reports/progress?edition={world.edition.id}").get_data(as_text=True)
+    assert "2026戏曲进乡村（目标 100 场）" in staff_page
+
 
 def test_coordinator_sees_progress_of_their_own_town_on_the_page(sign_in, world, season):
     page = sign_in("coord").get(f"/manage/reports/progress?edition={world.edition.id}")
