@@ -9,7 +9,10 @@ feed. Bulk ORM
 statements on those tables mark the one event they are restricted to, or every feed. Writes that
 bypass the ORM are caught by the hourly full render.
 
-Marking is one small INSERT per affected feed and transaction, so writers never wait on each other.
+Marks are gathered in the session and written when the transaction commits (one INSERT of one row per
+affected feed), so writers never wait on each other and a change of many rows costs one statement. A
+rolled-back transaction writes none; a rolled-back savepoint leaves its marks in (a feed rendered once
+too often is harmless, a missed one is not).
 """
 from __future__ import annotations
 
@@ -32,6 +35,7 @@ from calendar_app.venues.models import Venue
 __all__ = ["install", "keys_for_events"]
 
 _INFO_KEY = "feeds.marked"
+_PENDING_KEY = "feeds.pending"
 _KNOWN_KEY = "feeds.known_events"
 #: Attributes whose change no feed shows.
 _IGNORED = {
@@ -57,6 +61,7 @@ def install() -> None:
     sa_event.listen(Session, "before_flush", _before_flush)
     sa_event.listen(Session, "after_flush", _after_flush)
     sa_event.listen(Session, "do_orm_execute", _bulk_statement)
+    sa_event.listen(Session, "before_commit", _write_marks)
     sa_event.listen(Session, "after_transaction_end", _forget_marks)
     _installed = True
 
@@ -220,9 +225,23 @@ def _record(session: Session, keys: set[str]) -> None:
     new = {EVERY_FEED} if EVERY_FEED in keys else keys - marked
     if not new:
         return
-    now = utcnow()
-    session.connection().execute(FeedChange.__table__.insert(), [{"key": k, "created_at": now} for k in sorted(new)])
+    pending: set[str] = session.info.setdefault(_PENDING_KEY, set())
+    if EVERY_FEED in new:
+        pending.clear()
+    pending |= new
     marked |= new
+
+
+def _write_marks(session: Session) -> None:
+    """Store the transaction's marks just before it commits (a savepoint's commit leaves them pending)."""
+    if session.in_nested_transaction():
+        return
+    session.flush()  # the commit's own last flush may mark feeds too
+    pending = session.info.pop(_PENDING_KEY, None)
+    if pending:
+        now = utcnow()
+        session.connection().execute(FeedChange.__table__.insert(),
+                                     [{"key": k, "created_at": now} for k in sorted(pending)])
 
 
 def _forget_marks(session: Session, transaction) -> None:
@@ -232,3 +251,5 @@ def _forget_marks(session: Session, transaction) -> None:
         return
     session.info.pop(_INFO_KEY, None)
     session.info.pop(_KNOWN_KEY, None)
+    if transaction.parent is None:
+        session.info.pop(_PENDING_KEY, None)  # committed (written) or rolled back (dropped); a savepoint's stay

@@ -333,3 +333,62 @@ def test_feed_older_than_the_hourly_render_allows_is_rendered_by_the_request(db,
     db.session.execute(update(FeedDocument).values(rendered_at=DEMO_NOW - timedelta(hours=3)))
     db.session.commit()
     assert "改过的标题".encode() in client.get("/calendar.ics").data
+
+
+def _feed_change_inserts(db, action) -> list[str]:
+    from sqlalchemy import event as sa_event
+
+    seen: list[str] = []
+
+    def watch(_conn, _cursor, statement, _params, _context, _many):
+        if statement.lstrip().upper().startswith("INSERT INTO FEED_CHANGES"):
+            seen.append(statement)
+
+    sa_event.listen(db.engine, "before_cursor_execute", watch)
+    try:
+        action()
+    finally:
+        sa_event.remove(db.engine, "before_cursor_execute", watch)
+    return seen
+
+
+def test_marks_of_a_whole_transaction_are_written_once_at_commit(db, scene):
+    """Three edits in three flushes mark their feeds in one INSERT, when the transaction commits."""
+    event = scene["event"]
+    other = factories.program(scene["district"], name="农村公益电影放映", slug="film")
+    theatre = factories.venue(scene["town"], name="金山镇剧场")
+    db.session.commit()
+    db.session.execute(FeedChange.__table__.delete())
+    db.session.commit()
+
+    def edits():
+        event.title = "戏曲进乡村·冬季场"
+        db.session.flush()
+        event.program_id = other.id
+        db.session.flush()
+        edit_occurrence(_occurrence(db, event, 3), venue_id=theatre.id, now=DEMO_NOW)
+        assert _pending(db) == set()  # nothing written before the commit
+        db.session.commit()
+
+    assert len(_feed_change_inserts(db, edits)) == 1
+    assert {f"event:{event.id}", f"program:{scene['program'].id}", f"program:{other.id}",
+            f"venue:{scene['venue'].id}", f"venue:{theatre.id}"} <= _pending(db)
+
+
+def test_a_rolled_back_transaction_marks_nothing_and_a_rolled_back_savepoint_keeps_earlier_marks(db, scene):
+    event = scene["event"]
+    event.title = "戏曲进乡村·取消的修改"
+    db.session.flush()
+    db.session.rollback()
+    db.session.commit()
+    assert _pending(db) == set()
+
+    event = db.session.get(Event, scene["event"].id)
+    event.title = "戏曲进乡村·冬季场"
+    db.session.flush()  # marks the event's feeds in the outer transaction
+    savepoint = db.session.begin_nested()
+    event.description = "改了又撤回"
+    db.session.flush()
+    savepoint.rollback()
+    db.session.commit()
+    assert {f"event:{event.id}", f"program:{scene['program'].id}", f"venue:{scene['venue'].id}"} <= _pending(db)
