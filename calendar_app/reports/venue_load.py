@@ -24,11 +24,12 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import defaultdict
+from operator import itemgetter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import Select, null, select
 
 from calendar_app.accounts.scope import Scope, ScopeError
 from calendar_app.areas.models import Area
@@ -307,28 +308,32 @@ def _driver_rows(query) -> list[tuple]:
         result.close()
 
 
-def occurrence_rows(venue_ids: list[int], lo_utc: datetime, hi_utc: datetime, *, shift: int,
-                    with_attendance: bool = False) -> list[tuple]:
-    """(venue, start, end, id, event[, attendance]) of the occurrences that are not cancelled and overlap
-    [lo - 1 day, hi) at the venues, sorted; instants as epoch seconds plus `shift`.
+def occurrence_query(venue_ids: list[int], lo_utc: datetime, hi_utc: datetime, *, shift: int,
+                     with_attendance: bool = False) -> Select:
+    """(venue, start, end, id, event, attendance) of the occurrences that are not cancelled and overlap
+    [lo - 1 day, hi) at the venues; instants as epoch seconds plus `shift`, attendance NULL unless asked for.
 
     Without attendance every column is in `ix_occurrences_venue_window`, so the database answers from
     the index alone (no row lookups) and needs no join: whether an event is cancelled or all-day is
-    `_event_facts`'s lookup. The database does not sort either (PostgreSQL sorts an IN-list scan itself
-    and spills a year to disk): the rows come in index order, which Python's sort takes in one pass.
+    `_event_facts`'s lookup. No ORDER BY either (PostgreSQL sorts an IN-list scan itself and spilled a
+    year to disk): the rows come in index order, which `occurrence_rows` sorts in one pass.
     """
     o = Occurrence.__table__.c
-    columns = [o.venue_id, epoch(o.starts_at) + shift, epoch(o.ends_at) + shift, o.id, o.event_id]
-    if with_attendance:
-        columns.append(o.attendance)
-    query = select(*columns).where(
+    columns = [o.venue_id, epoch(o.starts_at) + shift, epoch(o.ends_at) + shift, o.id, o.event_id,
+               o.attendance if with_attendance else null()]
+    return select(*columns).where(
         o.starts_at >= lo_utc - MAX_INSTANCE_LENGTH - timedelta(days=1), o.starts_at < hi_utc,
         # A day before the window: a booking that ended just before it still makes a tight changeover.
         o.ends_at > lo_utc - timedelta(days=1), o.status != "cancelled",
         # An explicit list of venues even for "all of them": PostgreSQL then reads one index range per
         # venue (it has no skip scan, and `venue_id IS NOT NULL` made it read the whole index, all of history).
         o.venue_id.in_(venue_ids))
-    rows = _driver_rows(query)
+
+
+def occurrence_rows(venue_ids: list[int], lo_utc: datetime, hi_utc: datetime, *, shift: int,
+                    with_attendance: bool = False) -> list[tuple]:
+    """The rows of `occurrence_query`, sorted by venue, start, end and id."""
+    rows = _driver_rows(occurrence_query(venue_ids, lo_utc, hi_utc, shift=shift, with_attendance=with_attendance))
     rows.sort()
     return rows
 
@@ -402,7 +407,7 @@ def venue_load(scope: Scope, period: Period, granularity: str, *, tz: ZoneInfo, 
     lo_utc, hi_utc = utc_bounds(period, tz)
     offset = fixed_offset(tz, lo_utc, hi_utc)
     rows = occurrence_rows(ids, lo_utc, hi_utc, shift=offset or 0, with_attendance=with_attendance)
-    events = _event_facts({row[4] for row in rows}, with_attendance)
+    events = _event_facts(set(map(itemgetter(4), rows)), with_attendance)
     if events.cancelled:
         rows = [row for row in rows if row[4] not in events.cancelled]
     if offset is None:  # a zone that changes offset inside the window: convert each instant
@@ -424,12 +429,12 @@ def _accumulate(report: VenueLoadReport, rows, loads, hours, events: EventFacts,
     """
     findings = report.findings
     all_day_events, capacity = events.all_day, events.capacity
+    bisect = bisect_right
     current = None
     skip = True
     busy_until = busy_id = 0
     i = bucket_end = 0
-    for row in rows:
-        vid, s, e, occ_id, event_id = row[0], row[1], row[2], row[3], row[4]
+    for vid, s, e, occ_id, event_id, attendance in rows:
         if vid != current:
             current = vid
             load = loads.get(vid)
@@ -449,7 +454,7 @@ def _accumulate(report: VenueLoadReport, rows, loads, hours, events: EventFacts,
         if exclusive and s < busy_until + changeover:
             kind_found = "clash" if s < busy_until else "tight"
             if inside:
-                j = bisect_right(bucket_starts, s if s > lo else lo) - 1
+                j = bisect(bucket_starts, s if s > lo else lo) - 1
                 (load.conflicts if kind_found == "clash" else load.tight)[j] += 1
                 report.findings_total += 1
                 if len(findings) < MAX_LISTED:
@@ -468,7 +473,7 @@ def _accumulate(report: VenueLoadReport, rows, loads, hours, events: EventFacts,
             day = first // DAY
             by_weekday[(day + 3) % 7] += 1
             by_hour[(first - day * DAY) // HOUR] += 1
-            expected = row[5] if row[5] is not None else capacity[event_id]
+            expected = attendance if attendance is not None else capacity[event_id]
             if expected is not None:
                 load.expected_attendance += expected
                 load.expected_known += 1
@@ -477,7 +482,7 @@ def _accumulate(report: VenueLoadReport, rows, loads, hours, events: EventFacts,
                 pieces = intervals.pieces(first, last)
                 outside = not pieces
             else:
-                k = bisect_right(open_starts, s) - 1
+                k = bisect(open_starts, s) - 1
                 outside = k < 0 or open_ends[k] < e
                 pieces = None
             if outside:
