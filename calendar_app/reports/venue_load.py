@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, null, select
+from sqlalchemy import BindParameter, Select, bindparam, null, select
 
 from calendar_app.accounts.scope import Scope, ScopeError
 from calendar_app.areas.models import Area
@@ -46,7 +46,7 @@ from calendar_app.venues.models import VENUE_KINDS, WEEKDAY_LABELS, Venue, Venue
 REACH = int(MAX_INSTANCE_LENGTH.total_seconds()) + DAY
 #: Clashes and flagged occurrences listed by id (counts are always complete).
 MAX_LISTED = 200
-#: Event ids looked up per statement (SQLite allows 32,766 parameters, psycopg 65,535).
+#: Event ids looked up per statement (a statement of bounded length).
 EVENTS_PER_QUERY = 10_000
 _UNSCOPED = {"unscoped": True}
 
@@ -290,12 +290,18 @@ def _patterns(venue_ids: list[int]) -> dict[int, Pattern]:
         # Times as seconds from the database: parsing 3,500 Time values costs more than the query.
         query = select(h.venue_id, h.weekday, seconds_of_day(h.opens_at), seconds_of_day(h.closes_at))
         if len(venue_ids) <= 1000:
-            query = query.where(h.venue_id.in_(venue_ids))
+            query = query.where(h.venue_id.in_(id_list("venue_ids", venue_ids)))
         wanted = set(venue_ids)
         for vid, weekday, opens, closes in _driver_rows(query):
             if vid in wanted:
                 rows[vid].append((weekday, opens, closes))
     return {vid: tuple(sorted(slots)) for vid, slots in rows.items()}
+
+
+def id_list(name: str, ids: list[int]) -> BindParameter:
+    """A list of ids for IN, written into the SQL as integer literals: binding thousands of them one by
+    one costs psycopg more than the query (measured: 48 ms against 7 for 3,300 event ids)."""
+    return bindparam(name, ids, expanding=True, literal_execute=True)
 
 
 def _driver_rows(query) -> list[tuple]:
@@ -327,7 +333,7 @@ def occurrence_query(venue_ids: list[int], lo_utc: datetime, hi_utc: datetime, *
         o.ends_at > lo_utc - timedelta(days=1), o.status != "cancelled",
         # An explicit list of venues even for "all of them": PostgreSQL then reads one index range per
         # venue (it has no skip scan, and `venue_id IS NOT NULL` made it read the whole index, all of history).
-        o.venue_id.in_(venue_ids))
+        o.venue_id.in_(id_list("venue_ids", venue_ids)))
 
 
 def occurrence_rows(venue_ids: list[int], lo_utc: datetime, hi_utc: datetime, *, shift: int,
@@ -358,7 +364,7 @@ def _event_facts(event_ids: set[int], with_capacity: bool) -> EventFacts:
     facts = EventFacts(set(), set(), {})
     ordered = sorted(event_ids)
     for offset in range(0, len(ordered), EVENTS_PER_QUERY):
-        query = select(*columns).where(e.id.in_(ordered[offset:offset + EVENTS_PER_QUERY]))
+        query = select(*columns).where(e.id.in_(id_list("event_ids", ordered[offset:offset + EVENTS_PER_QUERY])))
         if not with_capacity:  # then only the few exceptions matter
             query = query.where((e.status == "cancelled") | e.is_all_day)
         for row in _driver_rows(query):
