@@ -24,9 +24,9 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import defaultdict
-from operator import itemgetter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
+from operator import itemgetter
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import BindParameter, Select, bindparam, null, select
