@@ -123,7 +123,10 @@ class Occurrence(db.Model):
         # ends_at rides along in every window index: an overlap query scans back over the longest
         # instance (31 days) and must check ends_at there without fetching each row.
         Index("ix_occurrences_public_window", "is_public", "starts_at", "ends_at"),
-        Index("ix_occurrences_venue_window", "venue_id", "starts_at", "ends_at"),
+        # Venue load reads a year of every venue from this index alone (status, event and, on
+        # PostgreSQL, id ride along; SQLite's rowid is the id): no row lookups, however long the history.
+        Index("ix_occurrences_venue_window", "venue_id", "starts_at", "ends_at", "status", "event_id",
+              postgresql_include=["id"]),
         Index("ix_occurrences_area_window", "area_id", "starts_at", "ends_at"),
         Index("ix_occurrences_program_window", "program_id", "starts_at", "ends_at"),
         Index("ix_occurrences_edition_window", "edition_id", "starts_at", "ends_at"),

@@ -16,8 +16,9 @@ What counts, and how:
 - Utilisation is booked / available hours of the bucket, at most 1 (the excess is what
   `outside_hours` flags); None when the venue is never open in the bucket.
 
-One query reads the window (index `ix_occurrences_venue_window`), instants as integer seconds, and a
-single pass in Python does the rest; the cost follows the period, not the history.
+One query reads the window from index `ix_occurrences_venue_window` alone, instants as integer seconds;
+one more looks up, by primary key, which of the window's events are cancelled or all-day; a single pass
+in Python does the rest. The cost follows the period, not the history.
 """
 from __future__ import annotations
 
@@ -25,9 +26,10 @@ from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
+from operator import itemgetter
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import BindParameter, Select, bindparam, null, select
 
 from calendar_app.accounts.scope import Scope, ScopeError
 from calendar_app.areas.models import Area
@@ -35,16 +37,17 @@ from calendar_app.db import ValidationError
 from calendar_app.events.models import Event, Occurrence
 from calendar_app.events.services import MAX_INSTANCE_LENGTH
 from calendar_app.extensions import db
-from calendar_app.reports.hours import (DAY, HOUR, OpenIntervals, Pattern, day_seconds, hour_of, pattern_of,
-                                        seconds_of, weekday_of)
+from calendar_app.reports.hours import DAY, HOUR, OpenIntervals, Pattern, day_seconds, hour_of, pattern_of, weekday_of
 from calendar_app.reports.periods import Period, buckets
-from calendar_app.reports.sql import epoch
+from calendar_app.reports.sql import epoch, seconds_of_day
 from calendar_app.venues.models import VENUE_KINDS, WEEKDAY_LABELS, Venue, VenueOpeningHours
 
 #: How far before and after the period an occurrence may reach (the longest instance and a day), in local seconds.
 REACH = int(MAX_INSTANCE_LENGTH.total_seconds()) + DAY
 #: Clashes and flagged occurrences listed by id (counts are always complete).
 MAX_LISTED = 200
+#: Event ids looked up per statement (a statement of bounded length).
+EVENTS_PER_QUERY = 10_000
 _UNSCOPED = {"unscoped": True}
 
 
@@ -283,44 +286,95 @@ def _venues(scope: Scope, area: Area | None, venue: Venue | None, kind: str | No
 def _patterns(venue_ids: list[int]) -> dict[int, Pattern]:
     rows = defaultdict(list)
     if venue_ids:
-        query = (select(VenueOpeningHours.venue_id, VenueOpeningHours.weekday, VenueOpeningHours.opens_at,
-                        VenueOpeningHours.closes_at).execution_options(**_UNSCOPED))
+        h = VenueOpeningHours.__table__.c
+        # Times as seconds from the database: parsing 3,500 Time values costs more than the query.
+        query = select(h.venue_id, h.weekday, seconds_of_day(h.opens_at), seconds_of_day(h.closes_at))
         if len(venue_ids) <= 1000:
-            query = query.where(VenueOpeningHours.venue_id.in_(venue_ids))
+            query = query.where(h.venue_id.in_(id_list("venue_ids", venue_ids)))
         wanted = set(venue_ids)
-        for vid, weekday, opens, closes in db.session.execute(query):
+        for vid, weekday, opens, closes in _driver_rows(query):
             if vid in wanted:
-                rows[vid].append((weekday, seconds_of(opens), seconds_of(closes)))
+                rows[vid].append((weekday, opens, closes))
     return {vid: tuple(sorted(slots)) for vid, slots in rows.items()}
+
+
+def id_list(name: str, ids: list[int]) -> BindParameter:
+    """A list of ids for IN, written into the SQL as integer literals: binding thousands of them one by
+    one costs psycopg more than the query (measured: 48 ms against 7 for 3,300 event ids)."""
+    return bindparam(name, ids, expanding=True, literal_execute=True)
+
+
+def _driver_rows(query) -> list[tuple]:
+    """The rows of a Core statement straight from the driver, for columns that are all integers or flags
+    (SQLAlchemy's per-row processing would only add a third to the time)."""
+    result = db.session.connection().execute(query)
+    try:
+        return result.cursor.fetchall()
+    finally:
+        result.close()
+
+
+def occurrence_query(venue_ids: list[int], lo_utc: datetime, hi_utc: datetime, *, shift: int,
+                     with_attendance: bool = False) -> Select:
+    """(venue, start, end, id, event, attendance) of the occurrences that are not cancelled and overlap
+    [lo - 1 day, hi) at the venues; instants as epoch seconds plus `shift`, attendance NULL unless asked for.
+
+    Without attendance every column is in `ix_occurrences_venue_window`, so the database answers from
+    the index alone (no row lookups) and needs no join: whether an event is cancelled or all-day is
+    `_event_facts`'s lookup. No ORDER BY either (PostgreSQL sorts an IN-list scan itself and spilled a
+    year to disk): the rows come in index order, which `occurrence_rows` sorts in one pass.
+    """
+    o = Occurrence.__table__.c
+    columns = [o.venue_id, epoch(o.starts_at) + shift, epoch(o.ends_at) + shift, o.id, o.event_id,
+               o.attendance if with_attendance else null()]
+    return select(*columns).where(
+        o.starts_at >= lo_utc - MAX_INSTANCE_LENGTH - timedelta(days=1), o.starts_at < hi_utc,
+        # A day before the window: a booking that ended just before it still makes a tight changeover.
+        o.ends_at > lo_utc - timedelta(days=1), o.status != "cancelled",
+        # An explicit list of venues even for "all of them": PostgreSQL then reads one index range per
+        # venue (it has no skip scan, and `venue_id IS NOT NULL` made it read the whole index, all of history).
+        o.venue_id.in_(id_list("venue_ids", venue_ids)))
 
 
 def occurrence_rows(venue_ids: list[int], lo_utc: datetime, hi_utc: datetime, *, shift: int,
                     with_attendance: bool = False) -> list[tuple]:
-    """(venue, id, start, end, all-day[, attendance, event capacity]) of the live occurrences that overlap
-    [lo - 1 day, hi) at the venues, by venue and start; instants as epoch seconds plus `shift`.
+    """The rows of `occurrence_query`, sorted by venue, start, end and id."""
+    rows = _driver_rows(occurrence_query(venue_ids, lo_utc, hi_utc, shift=shift, with_attendance=with_attendance))
+    rows.sort()
+    return rows
 
-    A Core statement on the tables (no ORM row processing), in the order of `ix_occurrences_venue_window`,
-    so the database reads the window from the index without sorting.
-    """
-    o, e = Occurrence.__table__.c, Event.__table__.c
-    columns = [o.venue_id, o.id, epoch(o.starts_at) + shift, epoch(o.ends_at) + shift, e.is_all_day]
-    if with_attendance:
-        columns += [o.attendance, e.capacity]
-    query = (select(*columns).select_from(Occurrence.__table__.join(Event.__table__, e.id == o.event_id))
-             .where(o.starts_at >= lo_utc - MAX_INSTANCE_LENGTH - timedelta(days=1), o.starts_at < hi_utc,
-                    # A day before the window: a booking that ended just before it still makes a tight changeover.
-                    o.ends_at > lo_utc - timedelta(days=1), o.status != "cancelled", e.status != "cancelled")
-             .order_by(o.venue_id, o.starts_at))
-    # An explicit list of venues even for "all of them": PostgreSQL then reads one index range per venue
-    # (it has no skip scan, and `venue_id IS NOT NULL` made it read the whole index, all of history).
-    query = query.where(o.venue_id.in_(venue_ids))
-    result = db.session.connection().execute(query)
-    try:
-        # Straight from the driver: every column is an integer (or a flag read for its truth), so
-        # SQLAlchemy's per-row processing would only add a third to the time.
-        return result.cursor.fetchall()
-    finally:
-        result.close()
+
+@dataclass
+class EventFacts:
+    """What venue load needs of the events of a window's occurrences."""
+
+    cancelled: set[int]
+    all_day: set[int]
+    #: Planned capacity by event (only when asked for).
+    capacity: dict[int, int | None]
+
+
+def _event_facts(event_ids: set[int], with_capacity: bool) -> EventFacts:
+    """Which of these events are cancelled or all-day (and, with_capacity, each one's capacity): by
+    primary key, so the work follows the window's events, not all events ever stored."""
+    e = Event.__table__.c
+    columns = [e.id, e.status == "cancelled", e.is_all_day]
+    if with_capacity:
+        columns.append(e.capacity)
+    facts = EventFacts(set(), set(), {})
+    ordered = sorted(event_ids)
+    for offset in range(0, len(ordered), EVENTS_PER_QUERY):
+        query = select(*columns).where(e.id.in_(id_list("event_ids", ordered[offset:offset + EVENTS_PER_QUERY])))
+        if not with_capacity:  # then only the few exceptions matter
+            query = query.where((e.status == "cancelled") | e.is_all_day)
+        for row in _driver_rows(query):
+            if row[1]:
+                facts.cancelled.add(row[0])
+            if row[2]:
+                facts.all_day.add(row[0])
+            if with_capacity:
+                facts.capacity[row[0]] = row[3]
+    return facts
 
 
 def venue_load(scope: Scope, period: Period, granularity: str, *, tz: ZoneInfo, area: Area | None = None,
@@ -358,11 +412,13 @@ def venue_load(scope: Scope, period: Period, granularity: str, *, tz: ZoneInfo, 
 
     lo_utc, hi_utc = utc_bounds(period, tz)
     offset = fixed_offset(tz, lo_utc, hi_utc)
-    rows = occurrence_rows(ids, lo_utc, hi_utc, shift=offset or 0,
-                           with_attendance=with_attendance)
+    rows = occurrence_rows(ids, lo_utc, hi_utc, shift=offset or 0, with_attendance=with_attendance)
+    events = _event_facts(set(map(itemgetter(4), rows)), with_attendance)
+    if events.cancelled:
+        rows = [row for row in rows if row[4] not in events.cancelled]
     if offset is None:  # a zone that changes offset inside the window: convert each instant
-        rows = [(r[0], r[1], _to_local(r[2], tz), _to_local(r[3], tz), *r[4:]) for r in rows]
-    _accumulate(report, rows, loads, hours, bucket_starts, bucket_ends, lo, hi, with_attendance)
+        rows = [(r[0], _to_local(r[1], tz), _to_local(r[2], tz), *r[3:]) for r in rows]
+    _accumulate(report, rows, loads, hours, events, bucket_starts, bucket_ends, lo, hi, with_attendance)
     return report
 
 
@@ -370,19 +426,21 @@ def _to_local(epoch_seconds: int, tz: ZoneInfo) -> int:
     return epoch_seconds + int(datetime.fromtimestamp(epoch_seconds, tz).utcoffset().total_seconds())
 
 
-def _accumulate(report: VenueLoadReport, rows, loads, hours, bucket_starts, bucket_ends, lo: int, hi: int,
-                with_attendance: bool) -> None:
+def _accumulate(report: VenueLoadReport, rows, loads, hours, events: EventFacts, bucket_starts, bucket_ends,
+                lo: int, hi: int, with_attendance: bool) -> None:
     """The single pass over the occurrences, in local seconds, ordered by venue and start.
 
     Written for speed (a year of a province holds over 100,000 rows): locals instead of attributes,
     the common case first, the rare ones (clashes, outside hours, all-day, crossing a bucket) aside.
     """
     findings = report.findings
+    all_day_events, capacity = events.all_day, events.capacity
+    bisect = bisect_right
     current = None
     skip = True
     busy_until = busy_id = 0
-    for row in rows:
-        vid, occ_id, s, e, all_day = row[0], row[1], row[2], row[3], row[4]
+    i = bucket_end = 0
+    for vid, s, e, occ_id, event_id, attendance in rows:
         if vid != current:
             current = vid
             load = loads.get(vid)
@@ -395,13 +453,14 @@ def _accumulate(report: VenueLoadReport, rows, loads, hours, bucket_starts, buck
             open_starts = intervals.starts if intervals is not None else None
             open_ends = intervals.ends if intervals is not None else None
             booked, counts, by_weekday, by_hour = load.booked, load.occurrences, load.by_weekday, load.by_hour
+            i, bucket_end = 0, bucket_ends[0]
         elif skip:
             continue
         inside = e > lo
         if exclusive and s < busy_until + changeover:
             kind_found = "clash" if s < busy_until else "tight"
             if inside:
-                j = bisect_right(bucket_starts, s if s > lo else lo) - 1
+                j = bisect(bucket_starts, s if s > lo else lo) - 1
                 (load.conflicts if kind_found == "clash" else load.tight)[j] += 1
                 report.findings_total += 1
                 if len(findings) < MAX_LISTED:
@@ -412,22 +471,24 @@ def _accumulate(report: VenueLoadReport, rows, loads, hours, bucket_starts, buck
             continue
         first = s if s > lo else lo
         last = e if e < hi else hi
-        i = bisect_right(bucket_starts, first) - 1
+        while first >= bucket_end:  # the rows come by start: a venue's bucket only moves forward
+            i += 1
+            bucket_end = bucket_ends[i]
         counts[i] += 1
         if with_attendance:
             day = first // DAY
             by_weekday[(day + 3) % 7] += 1
             by_hour[(first - day * DAY) // HOUR] += 1
-            expected = row[5] if row[5] is not None else row[6]
+            expected = attendance if attendance is not None else capacity[event_id]
             if expected is not None:
                 load.expected_attendance += expected
                 load.expected_known += 1
         if open_starts is not None:
-            if all_day:
+            if event_id in all_day_events:
                 pieces = intervals.pieces(first, last)
                 outside = not pieces
             else:
-                k = bisect_right(open_starts, s) - 1
+                k = bisect(open_starts, s) - 1
                 outside = k < 0 or open_ends[k] < e
                 pieces = None
             if outside:
@@ -439,7 +500,7 @@ def _accumulate(report: VenueLoadReport, rows, loads, hours, bucket_starts, buck
                 for a, b in pieces:
                     _book(booked, bucket_starts, bucket_ends, a, b)
                 continue
-        if last <= bucket_ends[i]:
+        if last <= bucket_end:
             booked[i] += last - first
         else:
             _book(booked, bucket_starts, bucket_ends, first, last)
