@@ -97,6 +97,29 @@ def change_own_password(user: User, current: str, new: str) -> None:
         raise ValidationError(exc.message, "new_password") from None
 
 
+def checked_email(value: str | None) -> str | None:
+    """A user's email address, normalised (None when left empty); ValidationError in Chinese otherwise."""
+    from calendar_app.notifications.contacts import ContactError, normalise_email
+
+    if value is None or not value.strip():
+        return None
+    try:
+        return normalise_email(value)
+    except ContactError as exc:
+        raise ValidationError(str(exc), "email") from None
+
+
+def update_own_settings(user: User, *, email: str | None, weekly_digest: bool) -> None:
+    """The user's email address and whether they want the weekly digest (recorded in the audit log)."""
+    values = {"email": checked_email(email), "weekly_digest": bool(weekly_digest)}
+    changes = {k: [getattr(user, k), v] for k, v in values.items() if getattr(user, k) != v}
+    for name, (_old, new) in changes.items():
+        setattr(user, name, new)
+    db.session.flush()
+    if changes:
+        record("user.settings", "user", user.id, user_id=user.id, changes=changes)
+
+
 def update_user(user: User, *, role: str, area_id: int, display_name: str, is_active: bool,
                 actor_id: int | None = None) -> User:
     area = get_area(area_id, field="area")

@@ -50,6 +50,8 @@ class Renderer:
         for kind in ("reminder", "change", "confirm"):
             for part in ("sms.txt", "subject.txt", "email.txt", "email.html"):
                 self.templates[f"{kind}.{part}"] = env.get_template(f"notifications/messages/{kind}.{part}")
+        for part in ("subject.txt", "email.txt", "email.html"):  # digests go by email only
+            self.templates[f"digest.{part}"] = env.get_template(f"notifications/messages/digest.{part}")
         self.default_tz = ZoneInfo(current_app.config["CALENDAR_TIMEZONE"])
         self._zones: dict[str, ZoneInfo] = {}
 
@@ -82,8 +84,10 @@ class Renderer:
 
     def render(self, row: dict, now: datetime) -> OutMessage:
         kind = row["kind"]
-        ctx = self.context(row, now)
         t = self.templates
+        if kind == "digest":
+            return self.render_digest(row)
+        ctx = self.context(row, now)
         if row["channel"] == "sms":
             return OutMessage(id=row["idempotency_key"], channel="sms", to=row["address"],
                               text=t[f"{kind}.sms.txt"].render(ctx).strip())
@@ -96,6 +100,15 @@ class Renderer:
                           subject=t[f"{kind}.subject.txt"].render(ctx).strip(),
                           text=t[f"{kind}.email.txt"].render(ctx).strip() + "\n",
                           html=t[f"{kind}.email.html"].render(ctx), headers=headers)
+
+
+    def render_digest(self, row: dict) -> OutMessage:
+        """A user's weekly digest, from the content planned into the row (the same on every attempt)."""
+        ctx = {**row["payload"], "base": self.base}
+        return OutMessage(id=row["idempotency_key"], channel="email", to=row["address"],
+                          subject=self.templates["digest.subject.txt"].render(ctx).strip(),
+                          text=self.templates["digest.email.txt"].render(ctx).strip() + "\n",
+                          html=self.templates["digest.email.html"].render(ctx))
 
 
 def change_text(row: dict, tz: ZoneInfo) -> str:
