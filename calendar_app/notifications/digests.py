@@ -148,9 +148,12 @@ def _staff_sections(scope: scopes.Scope, week: IsoWeek, tz: ZoneInfo) -> dict:
                 "booked": f"{v.booked_hours:.1f}", "available": f"{v.available_hours:.1f}",
                 "occurrences": v.total_occurrences, "path": f"/manage/reports/venues/{v.id}?{on_week}"}
 
-    busiest = report.busiest(VENUES_LISTED)
-    shown = {v.id for v in busiest}
-    idlest = [v for v in report.idlest(VENUES_LISTED + len(shown)) if v.id not in shown][:VENUES_LISTED]
+    # The report's ranking, busiest first; a small district's venues are split between the two lists
+    # rather than named in both.
+    ranked = report.ranked()
+    top = min(VENUES_LISTED, (len(ranked) + 1) // 2)
+    busiest = [v for v in ranked[:top] if v.booked_hours > 0]
+    idlest = list(reversed(ranked[len(busiest):]))[:VENUES_LISTED]
     return {"clashes": clashes, "clashes_total": sum(v.total_conflicts for v in report.venues),
             "busiest": [venue(v) for v in busiest], "idlest": [venue(v) for v in idlest],
             "venues_total": len(report.venues), "venue_load_path": f"/manage/reports/venue-load?{on_week}"}
