@@ -53,7 +53,7 @@ class Subscription(db.Model):
     #: How many confirmation messages were queued (each is its own outbox row).
     confirmations_sent: Mapped[int] = mapped_column(Integer, default=0)
     #: Consent: when the visitor asked, from where (api / web page path) and which client address
-    #: (as the app sees it behind its proxies, see TRUSTED_PROXIES), and when they confirmed.
+    #: (request.remote_addr: the client's own address when PROXY_HOPS trusts the proxies in front), and when they confirmed.
     consent_at: Mapped[datetime] = mapped_column(UTCDateTime)
     consent_source: Mapped[str] = mapped_column(String(200))
     consent_ip: Mapped[str | None] = mapped_column(String(45))

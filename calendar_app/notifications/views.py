@@ -78,7 +78,7 @@ def api_subscribe():
     result = services.subscribe(target_type=body.get("target_type"), target_id=body.get("target_id"),
                                 channel=body.get("channel"), address=body.get("address"),
                                 lead_minutes=body.get("lead_minutes"), changes=body.get("changes", True),
-                                source="api")
+                                source="api", client_address=request.remote_addr)
     db.session.commit()
     _send_now(result.confirmation.id if result.confirmation else None)
     return jsonify({"id": result.subscription.id, "status": result.subscription.status}), 202
@@ -138,7 +138,8 @@ def subscribe_page():
         try:
             result = services.subscribe(target_type=target_type, target_id=target_id, channel=form.channel.data,
                                         address=form.address.data, lead_minutes=leads, changes=form.changes.data,
-                                        source=f"web:/subscribe?target_type={target_type}&target_id={target_id}")
+                                        source=f"web:/subscribe?target_type={target_type}&target_id={target_id}",
+                                        client_address=request.remote_addr)
         except ValidationError as exc:
             db.session.rollback()
             field = {"address": form.address, "lead_minutes": form.leads, "channel": form.channel}.get(exc.field)
