@@ -2,6 +2,7 @@
 plain text and HTML, with the manage link and, for email, one-click List-Unsubscribe headers."""
 from __future__ import annotations
 
+import math
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -12,6 +13,24 @@ from calendar_app.notifications.channels import OutMessage
 from calendar_app.notifications.services import CODE_MINUTES
 
 _WEEKDAYS = "一二三四五六日"
+#: A Chinese SMS segment holds 70 characters; a longer text goes in parts of 67 (the rest of each is the
+#: concatenation header), and the provider bills every part.
+SMS_SEGMENT, SMS_PART = 70, 67
+#: Segments a message may take: the code in one; a reminder (two links) in three; a change notice,
+#: which also says from when to when and why, in four. Long titles, venues and reasons are shortened to fit.
+SMS_SEGMENTS = {"confirm": 1, "reminder": 3, "change": 4}
+#: What each shortened field keeps at least, in the order they give way (the venue first: the link has it;
+#: a title down to what names it, then the reason, then the title further).
+_SMS_SHORTENED = (("venue", 8), ("title", 16), ("reason", 12), ("title", 10))
+
+
+def sms_segments(text: str) -> int:
+    return 1 if len(text) <= SMS_SEGMENT else math.ceil(len(text) / SMS_PART)
+
+
+def sms_limit(kind: str) -> int:
+    segments = SMS_SEGMENTS[kind]
+    return SMS_SEGMENT if segments == 1 else segments * SMS_PART
 _CHANGE_LABELS = {"rescheduled": "时间调整", "venue_changed": "场地变更", "cancelled": "活动取消",
                   "restored": "恢复举办", "updated": "活动变更"}
 
@@ -90,7 +109,7 @@ class Renderer:
         ctx = self.context(row, now)
         if row["channel"] == "sms":
             return OutMessage(id=row["idempotency_key"], channel="sms", to=row["address"],
-                              text=t[f"{kind}.sms.txt"].render(ctx).strip())
+                              text=self.sms_text(kind, ctx))
         headers = {}
         if kind != "confirm":
             unsubscribe = f"{self.base}/subscriptions/unsubscribe/{row['token']}"
@@ -101,6 +120,21 @@ class Renderer:
                           text=t[f"{kind}.email.txt"].render(ctx).strip() + "\n",
                           html=t[f"{kind}.email.html"].render(ctx), headers=headers)
 
+
+    def sms_text(self, kind: str, ctx: dict) -> str:
+        """The SMS, with the reason, venue and title shortened ("…") when it would take more than its segments."""
+        template = self.templates[f"{kind}.sms.txt"]
+        text = template.render(ctx).strip()
+        limit = sms_limit(kind)
+        for name, keep in _SMS_SHORTENED:
+            over = len(text) - limit
+            value = ctx.get(name)
+            if over <= 0:
+                break
+            if value and len(value) > keep:
+                ctx = {**ctx, name: value[:max(keep, len(value) - over) - 1] + "…"}
+                text = template.render(ctx).strip()
+        return text  # when the links alone are longer, it goes in more parts: nothing else can give way
 
     def render_digest(self, row: dict) -> OutMessage:
         """A user's weekly digest, from the content planned into the row (the same on every attempt)."""
