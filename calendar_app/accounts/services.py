@@ -66,7 +66,7 @@ def create_user(*, username: str, password: str, role: str, area_id: int, displa
         check_password(password, username=username, display_name=display_name)
     user = User(
         username=username, display_name=display_name,
-        email=clean_text(email, field="email", label="邮箱", max_length=255),
+        email=checked_email(email),
         phone=clean_text(phone, field="phone", label="手机号", max_length=32),
         role=role, area=area, session_version=1, is_active_user=True,
     )
@@ -120,13 +120,14 @@ def update_own_settings(user: User, *, email: str | None, weekly_digest: bool) -
         record("user.settings", "user", user.id, user_id=user.id, changes=changes)
 
 
-def update_user(user: User, *, role: str, area_id: int, display_name: str, is_active: bool,
+def update_user(user: User, *, role: str, area_id: int, display_name: str, is_active: bool, email: str | None,
                 actor_id: int | None = None) -> User:
     area = get_area(area_id, field="area")
     _check_role_area(role, area)
     changes = {}
     display_name = clean_text(display_name, field="display_name", label="姓名", max_length=100, required=True)
-    for name, value in (("role", role), ("area_id", area.id), ("display_name", display_name)):
+    for name, value in (("role", role), ("area_id", area.id), ("display_name", display_name),
+                        ("email", checked_email(email))):
         if getattr(user, name) != value:
             changes[name] = [getattr(user, name), value]
             setattr(user, name, value)

@@ -231,3 +231,16 @@ def test_the_account_settings_page_sets_the_email_and_the_weekly_choice_and_refu
     user = world.users["coord"]
     assert user.email == "Jinshan@wenlv.example" and user.weekly_digest is False
     assert "您已选择不接收每周工作摘要" in client.get("/account/settings").get_data(as_text=True)
+
+
+def test_staff_set_a_coordinators_email_on_the_user_page_and_a_bad_one_is_refused(db, world, sign_in):  # noqa: F811
+    coord = world.users["coord"]
+    client = sign_in("staff")
+    form = {"display_name": coord.display_name, "role": "coordinator", "area": world.areas["jinshan"].id,
+            "is_active": "y"}
+    bad = client.post(f"/manage/users/{coord.id}", data={**form, "email": "金山镇协调员"})
+    assert bad.status_code == 422 and "电子邮箱地址格式不正确" in bad.get_data(as_text=True)
+    assert client.post(f"/manage/users/{coord.id}", data={**form, "email": "jinshan@wenlv.example"}).status_code == 302
+    db.session.expire_all()
+    assert coord.email == "jinshan@wenlv.example"
+    assert 'value="jinshan@wenlv.example"' in client.get(f"/manage/users/{coord.id}").get_data(as_text=True)
