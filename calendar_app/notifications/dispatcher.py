@@ -159,7 +159,9 @@ def _verdict(row: dict, now: datetime) -> tuple[str, object]:
     """("send", None), ("skip", reason) or ("retime", new due time) for one claimed row."""
     kind = row["kind"]
     if kind == "digest":
-        if not row["is_active_user"] or not row["weekly_digest"]:
+        if not row["is_active_user"]:
+            return "skip", "inactive"  # the account was stopped since
+        if not row["weekly_digest"]:
             return "skip", "opted_out"
         if not row["user_email"]:
             return "skip", "no_email"

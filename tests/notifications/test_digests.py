@@ -244,3 +244,14 @@ def test_staff_set_a_coordinators_email_on_the_user_page_and_a_bad_one_is_refuse
     db.session.expire_all()
     assert coord.email == "jinshan@wenlv.example"
     assert 'value="jinshan@wenlv.example"' in client.get(f"/manage/users/{coord.id}").get_data(as_text=True)
+
+
+def test_a_stopped_account_gets_no_digest_that_was_queued_before(app, db, town_week, smtp, runner):
+    from calendar_app.accounts.services import deactivate
+
+    run(runner, "digests")
+    deactivate(town_week.users["coord"])
+    db.session.commit()
+    run(runner, "dispatch", "--once")
+    assert smtp.to(COORD_MAIL) == [] and len(smtp.messages) == 2
+    assert [n.skip_reason for n in _digests(db) if n.state == "skipped"] == ["inactive"]
