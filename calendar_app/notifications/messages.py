@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from jinja2 import Environment, select_autoescape
 
+from calendar_app.links import base_url
 from calendar_app.notifications.channels import OutMessage
 from calendar_app.notifications.services import CODE_MINUTES
 
@@ -64,7 +65,7 @@ class Renderer:
         # Its own environment: the app's carries every page global (url_for, i18n ...), which Jinja
         # copies into each render's context; messages need none of them, and volume matters here.
         env = _message_env(current_app.jinja_loader)
-        self.base = current_app.config["PUBLIC_BASE_URL"]
+        self.base = base_url()  # PUBLIC_BASE_URL; in development the server's own address
         self.templates = {}
         for kind in ("reminder", "change", "confirm"):
             for part in ("sms.txt", "subject.txt", "email.txt", "email.html"):
