@@ -56,3 +56,11 @@ def test_every_sms_fits_its_segments_with_long_titles_venues_and_reasons(rendere
 def test_a_short_sms_is_left_as_it_is(renderer):
     text = renderer.render(_row("reminder", title="四季村晚", venue_name="东崖村文化广场"), NOW).text
     assert "「四季村晚」，东崖村文化广场。" in text and "…" not in text
+
+
+def test_without_a_public_base_url_messages_link_to_the_development_server(app, monkeypatch):
+    monkeypatch.setitem(app.config, "PUBLIC_BASE_URL", None)
+    monkeypatch.setitem(app.config, "DEV_BASE_URL", "http://127.0.0.1:5201")
+    with app.app_context():
+        text = Renderer().render(_row("reminder", title="四季村晚"), NOW).text
+    assert "详情 http://127.0.0.1:5201/events/123456?occurrence=1234567" in text and "None" not in text
