@@ -74,6 +74,8 @@ JOBS: list[tuple[str, str, dict]] = [
     ("calendar_app.feeds.jobs.render_all_feeds", "cron", {"minute": 7}),
     # Reminders and change notices: the outbox is the schedule; this only plans and sends what is due.
     ("calendar_app.notifications.jobs.plan_and_dispatch", "interval", {"minutes": 1}),
+    # Weekly digests for coordinators and staff: queued Monday 08:00 local time, sent by the minute job.
+    ("calendar_app.notifications.jobs.plan_weekly_digests", "cron", {"day_of_week": "mon", "hour": 8, "minute": 0}),
 ]
 _TRIGGERS = {"cron": CronTrigger, "interval": IntervalTrigger}
 

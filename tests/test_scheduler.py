@@ -100,6 +100,9 @@ RENDER_ALL = "calendar_app.feeds.jobs.render_all_feeds"  # hourly at minute 7
 RENDER_PENDING = "calendar_app.feeds.jobs.render_pending_feeds"  # every minute
 EXTEND = "calendar_app.events.jobs.extend_horizons"  # daily at 03:17
 NOTIFY = "calendar_app.notifications.jobs.plan_and_dispatch"  # every minute
+DIGESTS = "calendar_app.notifications.jobs.plan_weekly_digests"  # Mondays at 08:00
+#: The Monday morning before _at's Saturday, when the weekly digests were queued.
+LAST_MONDAY = datetime(2026, 11, 16, 8, 0, 5, tzinfo=ZoneInfo("Asia/Shanghai"))
 
 
 def _at(hour: int, minute: int, second: int = 0) -> datetime:
@@ -109,7 +112,8 @@ def _at(hour: int, minute: int, second: int = 0) -> datetime:
 def _record(db, **runs: datetime) -> None:
     from calendar_app.jobs.services import record_run
 
-    names = {"render_all": RENDER_ALL, "render_pending": RENDER_PENDING, "extend": EXTEND, "notify": NOTIFY}
+    names = {"render_all": RENDER_ALL, "render_pending": RENDER_PENDING, "extend": EXTEND, "notify": NOTIFY,
+             "digests": DIGESTS}
     for name, at in runs.items():
         record_run(names[name], at)
     db.session.commit()
@@ -134,16 +138,25 @@ def test_the_hourly_render_missed_during_downtime_runs_on_start(app, db):
 
 
 def test_jobs_that_ran_when_due_keep_their_schedule_on_start(app, db):
-    _record(db, render_all=_at(8, 7, 1), render_pending=_at(8, 8, 30), extend=_at(3, 17, 2), notify=_at(8, 8, 40))
+    _record(db, render_all=_at(8, 7, 1), render_pending=_at(8, 8, 30), extend=_at(3, 17, 2), notify=_at(8, 8, 40),
+            digests=LAST_MONDAY)
     overdue, next_runs = _registered(app, now=_at(8, 9))
     assert overdue == []
     assert all(at > _at(8, 9) for at in next_runs.values())  # their schedules, from the real clock
 
 
 def test_a_job_with_no_recorded_run_runs_on_start(app, db):
-    _record(db, render_all=_at(8, 7, 1), render_pending=_at(8, 8, 30), notify=_at(8, 8, 40))
+    _record(db, render_all=_at(8, 7, 1), render_pending=_at(8, 8, 30), notify=_at(8, 8, 40), digests=LAST_MONDAY)
     overdue, _ = _registered(app, now=_at(8, 9))
     assert overdue == [EXTEND]
+
+
+def test_weekly_digests_missed_on_monday_morning_are_queued_on_start(app, db):
+    # Down from Sunday night to Monday 23 Nov 09:30: the 08:00 digests run at once, then next Monday.
+    monday = datetime(2026, 11, 23, 9, 30, tzinfo=SHANGHAI)
+    _record(db, render_all=monday, render_pending=monday, extend=monday, notify=monday, digests=LAST_MONDAY)
+    overdue, next_runs = _registered(app, now=monday)
+    assert overdue == [DIGESTS] and next_runs[DIGESTS] == monday
 
 
 def test_a_job_records_its_run_with_its_work(app, db):

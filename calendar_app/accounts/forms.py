@@ -26,6 +26,13 @@ class PasswordChangeForm(FlaskForm):
                             render_kw={"autocomplete": "new-password"})
 
 
+class AccountSettingsForm(FlaskForm):
+    email = StringField("电子邮箱", validators=[Length(max=254, message="电子邮箱地址最长 254 个字符")],
+                        description="用于接收每周工作摘要；不填写则收不到",
+                        render_kw={"autocomplete": "email", "inputmode": "email", "autocapitalize": "none"})
+    weekly_digest = BooleanField("每周一早上 8 点发邮件给我本周工作摘要")
+
+
 class UserForm(FlaskForm):
     username = StringField("用户名", validators=[DataRequired("请输入用户名"), Length(3, 64, "用户名须为 3–64 个字符")])
     display_name = StringField("姓名", validators=[DataRequired("请输入姓名"), Length(max=100)])

@@ -133,6 +133,21 @@ def current() -> Scope | None:
 
 
 @contextmanager
+def acting_as(user):
+    """Read as `user` inside (work done for them outside a request, e.g. their weekly digest); the
+    scope active before, if any, is back afterwards."""
+    before = current()
+    scope = activate(user)
+    try:
+        yield scope
+    finally:
+        if before is None:
+            deactivate()
+        else:
+            db.session.info[_INFO_KEY] = before
+
+
+@contextmanager
 def unscoped(session: Session | None = None):
     """Run the enclosed reads beyond the active scope (system bookkeeping, not shown to the user)."""
     info = (session or db.session).info

@@ -66,7 +66,7 @@ def create_user(*, username: str, password: str, role: str, area_id: int, displa
         check_password(password, username=username, display_name=display_name)
     user = User(
         username=username, display_name=display_name,
-        email=clean_text(email, field="email", label="邮箱", max_length=255),
+        email=checked_email(email),
         phone=clean_text(phone, field="phone", label="手机号", max_length=32),
         role=role, area=area, session_version=1, is_active_user=True,
     )
@@ -97,13 +97,37 @@ def change_own_password(user: User, current: str, new: str) -> None:
         raise ValidationError(exc.message, "new_password") from None
 
 
-def update_user(user: User, *, role: str, area_id: int, display_name: str, is_active: bool,
+def checked_email(value: str | None) -> str | None:
+    """A user's email address, normalised (None when left empty); ValidationError in Chinese otherwise."""
+    from calendar_app.notifications.contacts import ContactError, normalise_email
+
+    if value is None or not value.strip():
+        return None
+    try:
+        return normalise_email(value)
+    except ContactError as exc:
+        raise ValidationError(str(exc), "email") from None
+
+
+def update_own_settings(user: User, *, email: str | None, weekly_digest: bool) -> None:
+    """The user's email address and whether they want the weekly digest (recorded in the audit log)."""
+    values = {"email": checked_email(email), "weekly_digest": bool(weekly_digest)}
+    changes = {k: [getattr(user, k), v] for k, v in values.items() if getattr(user, k) != v}
+    for name, (_old, new) in changes.items():
+        setattr(user, name, new)
+    db.session.flush()
+    if changes:
+        record("user.settings", "user", user.id, user_id=user.id, changes=changes)
+
+
+def update_user(user: User, *, role: str, area_id: int, display_name: str, is_active: bool, email: str | None,
                 actor_id: int | None = None) -> User:
     area = get_area(area_id, field="area")
     _check_role_area(role, area)
     changes = {}
     display_name = clean_text(display_name, field="display_name", label="姓名", max_length=100, required=True)
-    for name, value in (("role", role), ("area_id", area.id), ("display_name", display_name)):
+    for name, value in (("role", role), ("area_id", area.id), ("display_name", display_name),
+                        ("email", checked_email(email))):
         if getattr(user, name) != value:
             changes[name] = [getattr(user, name), value]
             setattr(user, name, value)

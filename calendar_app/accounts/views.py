@@ -1,11 +1,11 @@
-"""Sign in, sign out, change password."""
+"""Sign in, sign out, change password, account settings (email and the weekly digest)."""
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from calendar_app.accounts.forms import LoginForm, PasswordChangeForm
-from calendar_app.accounts.services import authenticate, change_own_password
+from calendar_app.accounts.forms import AccountSettingsForm, LoginForm, PasswordChangeForm
+from calendar_app.accounts.services import authenticate, change_own_password, update_own_settings
 from calendar_app.db import ValidationError
 from calendar_app.extensions import db, limiter
 
@@ -79,3 +79,24 @@ def change_password():
             flash("密码已修改，其他设备上的登录已失效", "success")
             return redirect(url_for("manage.dashboard"))
     return render_template("accounts/password.html", form=form)
+
+
+@bp.route("/account/settings", methods=["GET", "POST"])
+@login_required
+def settings():
+    user = current_user._get_current_object()
+    form = AccountSettingsForm(obj=user)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            update_own_settings(user, email=form.email.data, weekly_digest=form.weekly_digest.data)
+        except ValidationError as exc:
+            db.session.rollback()
+            getattr(form, exc.field, form.email).errors.append(exc.message)
+        else:
+            db.session.commit()
+            flash("账户设置已保存", "success")
+            return redirect(url_for("accounts.settings"))
+    if form.errors:
+        status = 400
+    return render_template("accounts/settings.html", form=form, user=user), status

@@ -454,11 +454,17 @@ def quota_progress(assignments: list[Assignment]) -> list[QuotaProgress]:
     return results
 
 
-def awaiting_attendance(limit: int = 50) -> list[Occurrence]:
+def _awaiting_attendance(now: datetime):
+    return (select(Occurrence).join(Event, Event.id == Occurrence.event_id)
+            .where(Occurrence.is_public.is_(True), Occurrence.status != "cancelled", Occurrence.attendance.is_(None),
+                   Occurrence.ends_at <= now, Occurrence.ends_at > now - timedelta(days=400)))
+
+
+def awaiting_attendance(limit: int = 50, now: datetime | None = None) -> list[Occurrence]:
     """Held occurrences in the scope without a report, the longest overdue first."""
-    now = clock.now()
-    return list(db.session.scalars(
-        select(Occurrence).join(Event, Event.id == Occurrence.event_id)
-        .where(Occurrence.is_public.is_(True), Occurrence.status != "cancelled", Occurrence.attendance.is_(None),
-               Occurrence.ends_at <= now, Occurrence.ends_at > now - timedelta(days=400))
-        .order_by(Occurrence.ends_at).limit(limit)))
+    return list(db.session.scalars(_awaiting_attendance(now or clock.now()).order_by(Occurrence.ends_at).limit(limit)))
+
+
+def count_awaiting_attendance(now: datetime | None = None) -> int:
+    """How many held occurrences in the scope are still without a report."""
+    return db.session.scalar(select(func.count()).select_from(_awaiting_attendance(now or clock.now()).subquery()))

@@ -558,7 +558,7 @@ def user_new():
         try:
             user = create_user(username=form.username.data.strip(), password=form.password.data,
                                role=form.role.data, area_id=form.area.data, display_name=form.display_name.data,
-                               actor_id=g.actor.id)
+                               email=form.email.data, actor_id=g.actor.id)
         except ValidationError as exc:
             _show_error(form, exc, {"area_id": "area"}, default="username")
         else:
@@ -570,8 +570,8 @@ def user_new():
 
 def _render_user(user: User, *, profile=None, password=None, token_form=None, status: int = 200):
     if profile is None:
-        profile = UserEditForm(formdata=None, display_name=user.display_name, role=user.role, area=user.area_id,
-                               is_active=user.is_active_user)
+        profile = UserEditForm(formdata=None, display_name=user.display_name, email=user.email, role=user.role,
+                               area=user.area_id, is_active=user.is_active_user)
     profile.role.choices = _role_choices() if user.role != "admin" or g.actor.role == "admin" \
         else [("admin", ROLES["admin"])]
     profile.area.choices = _user_area_choices()
@@ -604,7 +604,7 @@ def user_update(user_id: int):
         else:
             try:
                 update_user(user, role=form.role.data, area_id=form.area.data, display_name=form.display_name.data,
-                            is_active=bool(form.is_active.data), actor_id=g.actor.id)
+                            is_active=bool(form.is_active.data), email=form.email.data, actor_id=g.actor.id)
             except ValidationError as exc:
                 _show_error(form, exc, {"area_id": "area"}, default="display_name")
             else:

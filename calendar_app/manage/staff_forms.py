@@ -232,6 +232,9 @@ class UserCreateForm(StaffForm):
                                                                            "autocomplete": "off",
                                                                            "spellcheck": "false"})
     display_name = StringField("姓名", validators=[DataRequired("请填写姓名"), Length(max=100)])
+    email = StringField("电子邮箱", validators=[Length(max=254, message="电子邮箱地址最长 254 个字符")],
+                        description="每周工作摘要发到这里；本人也可在“账户设置”中修改",
+                        render_kw={"autocomplete": "off", "inputmode": "email", "autocapitalize": "none"})
     role = SelectField("角色", invalid_choice_message="您不能授予这个角色")
     area = SelectField("所属区域", coerce=int, description="协调员属于镇街；文旅局工作人员属于区县",
                        invalid_choice_message="所选区域不在您的管辖范围内")
@@ -241,6 +244,9 @@ class UserCreateForm(StaffForm):
 
 class UserEditForm(StaffForm):
     display_name = StringField("姓名", validators=[DataRequired("请填写姓名"), Length(max=100)])
+    email = StringField("电子邮箱", validators=[Length(max=254, message="电子邮箱地址最长 254 个字符")],
+                        description="每周工作摘要发到这里；本人也可在“账户设置”中修改",
+                        render_kw={"autocomplete": "off", "inputmode": "email", "autocapitalize": "none"})
     role = SelectField("角色", invalid_choice_message="您不能授予这个角色")
     area = SelectField("所属区域", coerce=int, description="修改角色或区域后，该用户需要重新登录",
                        invalid_choice_message="所选区域不在您的管辖范围内")

@@ -1,4 +1,4 @@
-"""Management pages: the dashboard.
+"""Management pages: the dashboard, and this week's digest as a page (the same content as the email).
 
 A coordinator sees their town: quotas with progress, the next two weeks, held occurrences still waiting
 for 人次 (the longest overdue first, each with its own small form), drafts and returned events. Staff
@@ -8,16 +8,18 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import g, render_template
+from flask import g, render_template, request
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from calendar_app import clock
+from calendar_app.db import ValidationError
 from calendar_app.events import workflow
 from calendar_app.events.models import Event, Occurrence
 from calendar_app.extensions import db
 from calendar_app.manage import bp
 from calendar_app.manage.forms import AttendanceForm
+from calendar_app.notifications.digests import IsoWeek, digest_content
 from calendar_app.programs.models import Assignment, Edition
 
 #: The dashboard's "upcoming" reaches this far.
@@ -61,3 +63,20 @@ def dashboard_page(bound: dict | None = None, status: int = 200):
         "manage/dashboard.html", user=actor, quotas=quotas, upcoming=upcoming[:UPCOMING_LIMIT],
         more_upcoming=len(upcoming) > UPCOMING_LIMIT, awaiting=awaiting, forms=forms, drafts=drafts,
         submitted=submitted, now=now, today=today, upcoming_days=UPCOMING_DAYS), status
+
+
+@bp.get("/digest")
+def digest():
+    """The signed-in user's weekly digest of this week (or ?week=2026-W49), as it would be emailed now."""
+    actor = g.actor
+    this_week = IsoWeek.containing(clock.today())
+    try:
+        week = IsoWeek.parse(request.args["week"]) if request.args.get("week") else this_week
+    except ValidationError as exc:
+        return render_template("manage/digest.html", user=actor, error=exc.message), 400
+    monday = week.period.start
+    # The partial the email includes reads the content's keys as variables: the page passes them the same way.
+    return render_template("manage/digest.html", **digest_content(actor, week), base="", user=actor, error=None,
+                           shown_week=week, this_week=this_week,
+                           previous_week=IsoWeek.containing(monday - timedelta(days=7)),
+                           next_week=IsoWeek.containing(monday + timedelta(days=7)))

@@ -1,4 +1,4 @@
-"""`flask notifications plan|dispatch [--once]|status [--json]` (all honour FIXED_NOW)."""
+"""`flask notifications plan|dispatch [--once]|status [--json]|digests [--week YYYY-Www]` (all honour FIXED_NOW)."""
 from __future__ import annotations
 
 import json
@@ -67,6 +67,23 @@ def dispatch_command(once: bool, batch: int, interval: float, no_plan: bool) -> 
                 time.sleep(0.1)
             if stop["now"]:
                 break
+
+
+@notifications_cli.command("digests")
+@click.option("--week", help="哪一周的摘要，如 2026-W49（默认本周）。")
+def digests_command(week: str | None) -> None:
+    """Queue the weekly digests now (each user's digest of a week only once); dispatch sends them."""
+    from calendar_app.db import ValidationError
+    from calendar_app.notifications.digests import IsoWeek
+    from calendar_app.notifications.jobs import plan_weekly_digests
+
+    try:
+        chosen = IsoWeek.parse(week) if week else None
+    except ValidationError as exc:
+        raise click.BadParameter(exc.message, param_hint="--week") from None
+    result = plan_weekly_digests(chosen)
+    click.echo(f"新排每周摘要 {result.queued} 封，已排过 {result.already} 封；"
+               f"未填邮箱 {result.without_email} 人，已选择不接收 {result.opted_out} 人")
 
 
 @notifications_cli.command("status")

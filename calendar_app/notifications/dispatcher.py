@@ -27,6 +27,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import aliased
 
 from calendar_app import clock
+from calendar_app.accounts.models import User
 from calendar_app.db import utcnow, write_intent
 from calendar_app.events.models import Event, EventChange, Occurrence
 from calendar_app.extensions import db
@@ -134,9 +135,11 @@ def _rows(ids: list[int]) -> list[dict]:
                     event_id.label("event_id"), Event.title, Event.timezone,
                     Venue.name.label("venue_name"), Venue.address.label("venue_address"),
                     EventChange.kind.label("change_kind"), EventChange.old_starts_at, EventChange.new_starts_at,
-                    EventChange.reason, new_venue.name.label("new_venue_name"))
+                    EventChange.reason, new_venue.name.label("new_venue_name"),
+                    User.email.label("user_email"), User.weekly_digest, User.is_active_user)
              .select_from(Notification)
-             .join(Subscription, Subscription.id == Notification.subscription_id)
+             .outerjoin(Subscription, Subscription.id == Notification.subscription_id)
+             .outerjoin(User, User.id == Notification.user_id)
              .outerjoin(Occurrence, Occurrence.id == Notification.occurrence_id)
              .outerjoin(EventChange, EventChange.id == Notification.change_id)
              .outerjoin(Event, Event.id == event_id)
@@ -145,12 +148,26 @@ def _rows(ids: list[int]) -> list[dict]:
              .where(_among(ids)))
     result = db.session.execute(query)
     keys = list(result.keys())
-    return [dict(zip(keys, row)) for row in result]
+    rows = [dict(zip(keys, row)) for row in result]
+    for row in rows:
+        if row["kind"] == "digest":  # to the user's address as it is now
+            row["channel"], row["address"] = "email", row["user_email"]
+    return rows
 
 
 def _verdict(row: dict, now: datetime) -> tuple[str, object]:
     """("send", None), ("skip", reason) or ("retime", new due time) for one claimed row."""
     kind = row["kind"]
+    if kind == "digest":
+        if not row["is_active_user"]:
+            return "skip", "inactive"  # the account was stopped since
+        if not row["weekly_digest"]:
+            return "skip", "opted_out"
+        if not row["user_email"]:
+            return "skip", "no_email"
+        if datetime.fromisoformat(row["payload"]["ends_at"]) <= now:
+            return "skip", "stale"  # the week it is about is over
+        return "send", None
     if kind == "confirm":
         if row["sub_status"] != "pending":
             return "skip", "not_pending"

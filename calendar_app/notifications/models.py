@@ -11,13 +11,14 @@ from datetime import datetime
 from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from calendar_app.accounts.models import User
 from calendar_app.db import UTCDateTime, utcnow
 from calendar_app.extensions import db
 
 TARGET_TYPES = {"event": "活动", "program": "品牌活动", "edition": "活动季", "area": "区域", "venue": "场馆"}
 CHANNELS = {"email": "电子邮件", "sms": "短信"}
 SUBSCRIPTION_STATUSES = {"pending": "待确认", "active": "已生效", "cancelled": "已退订"}
-NOTIFICATION_KINDS = {"confirm": "确认", "reminder": "活动提醒", "change": "变更通知"}
+NOTIFICATION_KINDS = {"confirm": "订阅确认", "reminder": "活动提醒", "change": "变更通知", "digest": "每周工作摘要"}
 NOTIFICATION_STATES = {"pending": "待发送", "sent": "已发送", "failed": "发送失败", "skipped": "已跳过"}
 
 
@@ -51,9 +52,11 @@ class Subscription(db.Model):
     code_attempts: Mapped[int] = mapped_column(Integer, default=0)
     #: How many confirmation messages were queued (each is its own outbox row).
     confirmations_sent: Mapped[int] = mapped_column(Integer, default=0)
-    #: Consent: when the visitor asked, from where (api / web page path), and when they confirmed.
+    #: Consent: when the visitor asked, from where (api / web page path) and which client address
+    #: (request.remote_addr: the client's own address when PROXY_HOPS trusts the proxies in front), and when they confirmed.
     consent_at: Mapped[datetime] = mapped_column(UTCDateTime)
     consent_source: Mapped[str] = mapped_column(String(200))
+    consent_ip: Mapped[str | None] = mapped_column(String(45))
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -86,30 +89,38 @@ class SubscriptionLead(db.Model):
 class Notification(db.Model):
     """One message in the outbox: planned once (unique `dedupe_key`), claimed under a lease, sent at least once.
 
+    Addressed either to a public subscription (confirmations, reminders, change notices) or to a user
+    of the app (the weekly digest, by email to the user's address at sending time): exactly one is set.
+
     On PostgreSQL the table has fillfactor 60 (set by its migration) so that claims are HOT updates.
     """
 
     __tablename__ = "notifications"
     __table_args__ = (
-        CheckConstraint("kind IN ('confirm','reminder','change')", name="kind"),
+        CheckConstraint("kind IN ('confirm','reminder','change','digest')", name="kind"),
+        CheckConstraint("(subscription_id IS NULL AND user_id IS NOT NULL) OR "
+                        "(subscription_id IS NOT NULL AND user_id IS NULL)", name="one_recipient"),
         CheckConstraint("state IN ('pending','sent','failed','skipped')", name="state"),
         # The dispatcher's query: pending rows by due time.
         Index("ix_notifications_state_due", "state", "due_at"),
         Index("ix_notifications_occurrence", "occurrence_id", "state"),
         Index("ix_notifications_subscription", "subscription_id", "state"),
+        Index("ix_notifications_user", "user_id", "state"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    #: What the message is about, e.g. "reminder:12:3456:1440" (subscription, occurrence, lead minutes)
-    #: or "change:12:789" (subscription, change entry): queuing it twice is impossible.
+    #: What the message is about, e.g. "reminder:12:3456:1440" (subscription, occurrence, lead minutes),
+    #: "change:12:789" (subscription, change entry) or "digest:5:2026-W49" (user, ISO week): queuing it
+    #: twice is impossible.
     dedupe_key: Mapped[str] = mapped_column(String(100), unique=True)
     kind: Mapped[str] = mapped_column(String(16))
-    subscription_id: Mapped[int] = mapped_column(ForeignKey("subscriptions.id", ondelete="CASCADE"))
+    subscription_id: Mapped[int | None] = mapped_column(ForeignKey("subscriptions.id", ondelete="CASCADE"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     occurrence_id: Mapped[int | None] = mapped_column(ForeignKey("occurrences.id", ondelete="CASCADE"))
     change_id: Mapped[int | None] = mapped_column(ForeignKey("event_changes.id", ondelete="CASCADE"))
     #: Reminders only: minutes before the occurrence's start.
     lead_minutes: Mapped[int | None] = mapped_column(Integer)
-    #: Extra message data (the confirmation code of a confirm message).
+    #: Extra message data (the confirmation code of a confirm message; a digest's content as planned).
     payload: Mapped[dict | None] = mapped_column(JSON)
     state: Mapped[str] = mapped_column(String(16), default="pending")
     #: When it should go out (next try after a temporary failure); the dispatcher sends rows due by now.
@@ -124,7 +135,8 @@ class Notification(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    subscription: Mapped[Subscription] = relationship()
+    subscription: Mapped[Subscription | None] = relationship()
+    user: Mapped[User | None] = relationship()
 
     @property
     def idempotency_key(self) -> str:

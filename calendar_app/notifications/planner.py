@@ -42,7 +42,8 @@ class PlanResult:
     dropped: int = 0
 
 
-def _insert(dialect: str):
+def outbox_insert(dialect: str):
+    """INSERT into the outbox, in the dialect that knows ON CONFLICT DO NOTHING."""
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(Notification)
 
 
@@ -82,7 +83,7 @@ def plan_reminders(now: datetime | None = None) -> int:
             due <= literal(horizon, Notification.due_at.type),
             # A reminder whose moment passed before the visitor confirmed would arrive oddly late.
             due >= Subscription.confirmed_at)
-        stmt = _insert(dialect).from_select(
+        stmt = outbox_insert(dialect).from_select(
             ["dedupe_key", "kind", "subscription_id", "occurrence_id", "lead_minutes", "state", "due_at", "attempts",
              "created_at"], query).on_conflict_do_nothing(index_elements=["dedupe_key"])
         # Count what RETURNING gives back: psycopg reports no rowcount for INSERT ... SELECT here.
@@ -134,7 +135,7 @@ def plan_changes(now: datetime | None = None) -> PlanResult:
         rows = [{"dedupe_key": f"change:{s.id}:{change.id}", "kind": "change", "subscription_id": s.id,
                  "occurrence_id": change.occurrence_id, "change_id": change.id, "state": "pending",
                  "due_at": now, "attempts": 0, "created_at": now} for s in recipients]
-        stmt = _insert(dialect).values(rows).on_conflict_do_nothing(index_elements=["dedupe_key"])
+        stmt = outbox_insert(dialect).values(rows).on_conflict_do_nothing(index_elements=["dedupe_key"])
         result.changes += len(db.session.connection().execute(stmt.returning(literal(1))).all())
     db.session.flush()
     return result

@@ -73,7 +73,7 @@ def parse_leads(value) -> list[int]:
 
 
 def subscribe(*, target_type, target_id, channel, address, lead_minutes=None, changes=True,
-              source: str) -> SubscribeResult:
+              source: str, client_address: str | None = None) -> SubscribeResult:
     """A pending subscription (or the existing one for the same contact and target) and its confirmation."""
     if target_type not in TARGET_TYPES:
         raise ValidationError("target_type 只能是 event、program、edition、area 或 venue", "target_type")
@@ -102,6 +102,7 @@ def subscribe(*, target_type, target_id, channel, address, lead_minutes=None, ch
     sub.wants_changes = changes
     sub.consent_at = now
     sub.consent_source = (source or "api")[:200]
+    sub.consent_ip = client_address[:45] if client_address else None
     if existing is None:
         db.session.add(sub)
     sub.lead_times = [SubscriptionLead(minutes=m) for m in leads]

@@ -3,14 +3,14 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, g, jsonify, redirect, render_template, request, url_for
 from flask_login import login_required
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from calendar_app.accounts.auth import page_actor
 from calendar_app.db import ValidationError, write_intent
 from calendar_app.extensions import csrf, db, limiter
 from calendar_app.notifications import services
 from calendar_app.notifications.forms import CancelForm, CodeForm, PreferencesForm, SubscribeForm
-from calendar_app.notifications.models import TARGET_TYPES, Notification, Subscription
+from calendar_app.notifications.models import NOTIFICATION_KINDS, TARGET_TYPES, Notification, Subscription, mask_address
 
 bp = Blueprint("notifications", __name__)
 
@@ -78,7 +78,7 @@ def api_subscribe():
     result = services.subscribe(target_type=body.get("target_type"), target_id=body.get("target_id"),
                                 channel=body.get("channel"), address=body.get("address"),
                                 lead_minutes=body.get("lead_minutes"), changes=body.get("changes", True),
-                                source="api")
+                                source="api", client_address=request.remote_addr)
     db.session.commit()
     _send_now(result.confirmation.id if result.confirmation else None)
     return jsonify({"id": result.subscription.id, "status": result.subscription.status}), 202
@@ -138,7 +138,8 @@ def subscribe_page():
         try:
             result = services.subscribe(target_type=target_type, target_id=target_id, channel=form.channel.data,
                                         address=form.address.data, lead_minutes=leads, changes=form.changes.data,
-                                        source=f"web:/subscribe?target_type={target_type}&target_id={target_id}")
+                                        source=f"web:/subscribe?target_type={target_type}&target_id={target_id}",
+                                        client_address=request.remote_addr)
         except ValidationError as exc:
             db.session.rollback()
             field = {"address": form.address, "lead_minutes": form.leads, "channel": form.channel}.get(exc.field)
@@ -253,18 +254,21 @@ def one_click_unsubscribe(token: str):
 @bp.get("/manage/notifications")
 @login_required
 def failures():
+    from calendar_app.accounts.models import User
     from calendar_app.events.models import Occurrence
     from calendar_app.notifications.status import counts
 
     user = page_actor()
     if user.role not in ("staff", "admin"):
         abort(403, "只有文旅局工作人员可以查看通知发送情况")
-    query = (select(Notification, Subscription, Occurrence)
-             .join(Subscription, Subscription.id == Notification.subscription_id)
+    query = (select(Notification, Subscription, Occurrence, User)
+             .outerjoin(Subscription, Subscription.id == Notification.subscription_id)
+             .outerjoin(User, User.id == Notification.user_id)
              .outerjoin(Occurrence, Occurrence.id == Notification.occurrence_id)
              .where(Notification.state == "failed").order_by(Notification.id.desc()).limit(200))
     if user.role != "admin":
-        # Occurrence reads are scoped; rows whose occurrence lies outside come back without it.
-        query = query.where(Occurrence.area_id.in_(g.scope.area_ids()))
+        # Occurrence and user reads are scoped; rows whose occurrence or user lies outside come back without it.
+        query = query.where(or_(Occurrence.area_id.in_(g.scope.area_ids()), User.area_id.in_(g.scope.area_ids())))
     rows = db.session.execute(query).all()
-    return render_template("notifications/failures.html", rows=rows, counts=counts() if user.role == "admin" else None)
+    return render_template("notifications/failures.html", rows=rows, counts=counts() if user.role == "admin" else None,
+                           kinds=NOTIFICATION_KINDS, mask=mask_address)

@@ -235,6 +235,27 @@ def resolve_filters(scope: Scope, area_id: int | None, venue_id: int | None, kin
     return area, venue, kind
 
 
+def finding_details(findings: list[Finding]) -> list[dict]:
+    """Titles and times of the listed clashes, tight changeovers and occurrences outside opening hours."""
+    ids = {f.occurrence_id for f in findings} | {f.other_id for f in findings if f.other_id}
+    if not ids:
+        return []
+    rows = db.session.execute(
+        select(Occurrence.id, Occurrence.event_id, Event.title, Occurrence.venue_id).join(Event, Event.id == Occurrence.event_id)
+        .where(Occurrence.id.in_(ids)).execution_options(unscoped=True)).all()
+    info = {r[0]: r for r in rows}
+    names = dict(db.session.execute(select(Venue.id, Venue.name).where(Venue.id.in_({f.venue_id for f in findings}))
+                                    .execution_options(unscoped=True)).all())
+    out = []
+    for f in findings:
+        me, other = info.get(f.occurrence_id), info.get(f.other_id)
+        out.append({"kind": f.kind, "venue": names.get(f.venue_id, ""), "venue_id": f.venue_id, "at": local_text(f.at),
+                    "title": me[2] if me else "", "event_id": me[1] if me else None,
+                    "other_title": other[2] if other else None, "other_event_id": other[1] if other else None})
+    order = {"clash": 0, "tight": 1, "outside": 2}
+    return sorted(out, key=lambda d: (order[d["kind"]], d["at"]))
+
+
 # --- time ---------------------------------------------------------------------------------------
 
 def utc_bounds(period: Period, tz: ZoneInfo) -> tuple[datetime, datetime]:
@@ -577,4 +598,4 @@ def _spread(grid: list[list[int]], a: int, b: int) -> None:
         a = end
 
 
-__all__ = ["DAY", "NotFound", "VenueLoadReport", "venue_load", "resolve_filters", "week_hour_grid"]
+__all__ = ["DAY", "NotFound", "VenueLoadReport", "finding_details", "venue_load", "resolve_filters", "week_hour_grid"]

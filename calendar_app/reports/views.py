@@ -29,7 +29,8 @@ from calendar_app.reports import charts, exports, periods, tables
 from calendar_app.reports.hours import DAY, HOUR, day_seconds
 from calendar_app.reports.progress import editions_for, progress, visible_editions
 from calendar_app.reports.summary import year_summary
-from calendar_app.reports.venue_load import NotFound, local_text, resolve_filters, venue_load, week_hour_grid
+from calendar_app.reports.venue_load import (NotFound, finding_details, local_text, resolve_filters, venue_load,
+                                             week_hour_grid)
 from calendar_app.venues.models import VENUE_KINDS, WEEKDAY_LABELS, Venue
 
 bp = Blueprint("reports", __name__)
@@ -170,35 +171,12 @@ def venue_load_page(fmt: str | None):
         title=f"场馆利用率热力图（{period.label()}）",
         desc="每行一个场馆，每列一个统计周期，颜色越深利用率越高；灰色斜线表示该周期不开放。",
         column_every=every)
-    clashes = _finding_details(report.findings)
+    clashes = finding_details(report.findings)
     return render_template("reports/venue_load.html", report=report, period=period, period_kind=kind, heatmap=heatmap,
                            busiest=report.busiest(), idlest=report.idlest(), clashes=clashes,
                            heatmap_cut=len(ranked) > HEATMAP_ROWS, nav=_nav_links(kind, period),
                            headers=tables.VENUE_HEADERS, rows=tables.venue_rows(report), granularity=granularity,
                            error=None, **context)
-
-
-def _finding_details(findings) -> list[dict]:
-    """Titles and times of the listed clashes, tight changeovers and occurrences outside opening hours."""
-    from calendar_app.events.models import Event, Occurrence
-
-    ids = {f.occurrence_id for f in findings} | {f.other_id for f in findings if f.other_id}
-    if not ids:
-        return []
-    rows = db.session.execute(
-        select(Occurrence.id, Occurrence.event_id, Event.title, Occurrence.venue_id).join(Event, Event.id == Occurrence.event_id)
-        .where(Occurrence.id.in_(ids)).execution_options(unscoped=True)).all()
-    info = {r[0]: r for r in rows}
-    names = dict(db.session.execute(select(Venue.id, Venue.name).where(Venue.id.in_({f.venue_id for f in findings}))
-                                    .execution_options(unscoped=True)).all())
-    out = []
-    for f in findings:
-        me, other = info.get(f.occurrence_id), info.get(f.other_id)
-        out.append({"kind": f.kind, "venue": names.get(f.venue_id, ""), "venue_id": f.venue_id, "at": local_text(f.at),
-                    "title": me[2] if me else "", "event_id": me[1] if me else None,
-                    "other_title": other[2] if other else None, "other_event_id": other[1] if other else None})
-    order = {"clash": 0, "tight": 1, "outside": 2}
-    return sorted(out, key=lambda d: (order[d["kind"]], d["at"]))
 
 
 @bp.get("/venues/<int:venue_id>", defaults={"fmt": None})

@@ -202,3 +202,25 @@ def test_the_event_page_links_to_the_subscribe_form_only_while_published(client,
     assert f"/subscribe?target_type=event&amp;target_id={gala.id}" in html
     client.post(f"/api/v1/events/{gala.id}/cancel", json={"reason": "取消"}, headers=world.auth("staff"))
     assert "/subscribe?target_type=event" not in client.get(f"/events/{gala.id}").get_data(as_text=True)
+
+
+def test_consent_keeps_the_client_address_and_a_forged_forwarded_header_is_not_believed(client, db, gala, gateway):
+    response = client.post("/api/v1/subscriptions", headers={"X-Forwarded-For": "203.0.113.7"},
+                           json={"target_type": "event", "target_id": gala.id, "channel": "sms",
+                                 "address": "13800138000", "lead_minutes": [1440], "changes": True})
+    assert response.status_code == 202
+    sub = db.session.get(Subscription, response.json["id"])
+    assert sub.consent_ip == "127.0.0.1"  # no proxy is trusted (PROXY_HOPS=0): the header is the client's word
+
+
+def test_behind_a_trusted_proxy_consent_keeps_the_visitors_address(app, client, db, gala, gateway, monkeypatch):
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    # What create_app does with PROXY_HOPS=1 (one reverse proxy in front, as in production).
+    monkeypatch.setattr(app, "wsgi_app", ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1))
+    page = client.post("/subscribe", headers={"X-Forwarded-For": "203.0.113.7"},
+                       data={"target_type": "event", "target_id": gala.id, "channel": "sms", "address": "13800138000",
+                             "leads": ["1440"], "changes": "y"})
+    assert page.status_code == 200 and "138****8000" in page.get_data(as_text=True)
+    sub = db.session.scalar(select(Subscription))
+    assert sub.consent_ip == "203.0.113.7" and sub.consent_source.startswith("web:")
