@@ -5,7 +5,7 @@ occurrences is not rebuilt, so the venue-hold triggers of 91a60076d769 are untou
 rebuilt on SQLite; no trigger lives on it).
 
 Revision ID: d19e5750a001
-Revises: e3a9f0c4d2b1
+Revises: a7d3f1c9e5b2
 Create Date: 2026-12-03 03:50:00
 
 """
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'd19e5750a001'
-down_revision = 'e3a9f0c4d2b1'
+down_revision = 'a7d3f1c9e5b2'
 branch_labels = None
 depends_on = None
 
