@@ -26,7 +26,8 @@ def world(db, at_demo_now):
     district = f.district("Linzi")
     town = f.town(district, "Jinshan")
     village = f.village(town, "Dongya")
-    venue = f.venue(village, "Dongya Square", address="Dongya <b>Village</b>", latitude=36.73, longitude=118.39)
+    venue = f.venue(village, "Dongya Square", address="Dongya <b>Village</b>", latitude=36.73, longitude=118.39,
+                    capacity=1200)
     program = f.program(district, "Village Gala", slug="village-gala", description="Seasonal <i>galas</i>")
     edition = f.edition(program, "Winter 2026", starts_on=date(2026, 12, 1), ends_on=date(2027, 2, 28),
                         theme="Snow")
@@ -117,6 +118,22 @@ def test_english_month_names_holidays_and_festivals(client, world):
     assert "October 2026" in page and "National Day" in page and "Make-up working day" in page
     february = html(client.get("/month?ym=2026-02"))
     assert "Spring Festival" in february
+
+
+def test_dates_and_numbers_are_written_the_way_each_language_writes_them(client, world):
+    """Babel's CLDR data: 11月28日 周六 and "Sat, Nov 28"; 2026年10月 and "October 2026"; 1,200 with grouping."""
+    chinese = html(client.get("/?when=next30&lang=zh"))
+    assert "11月28日 周六" in chinese and "Sat" not in chinese
+    assert "2026年10月" in html(client.get("/month?ym=2026-10"))
+    assert "1,200 人" in html(client.get(f"/venues/{world['venue'].id}"))
+    english = html(client.get("/?when=next30&lang=en"))
+    assert "Sat, Nov 28" in english and "周六" not in english
+    assert "Sat, Dec 5" in html(client.get("/?on=2026-12-05"))
+    assert "1,200 people" in html(client.get(f"/venues/{world['venue'].id}"))
+    tree = parse(html(client.get("/month?ym=2026-10")))
+    assert [th.text() for th in tree.find_all("th", scope="col")][:2] == ["Mon", "Tue"]
+    assert [th.text() for th in parse(html(client.get("/month?ym=2026-10&lang=zh"))).find_all(
+        "th", scope="col")][:2] == ["一", "二"]
 
 
 def test_english_content_stays_as_entered(client, world):
