@@ -285,14 +285,14 @@ def _register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc: CSRFError):
-        message = "表单已过期或来源无法确认，请返回上一页刷新后重新提交"
+        message = N_("表单已过期或来源无法确认，请返回上一页刷新后重新提交")  # public forms too: in the catalogue
         if _wants_json():
             return jsonify({"error": "csrf", "message": message}), 400
         return render_template("errors/error.html", code=400, message=message), 400
 
     @app.errorhandler(RateLimitExceeded)
     def rate_limited(exc: RateLimitExceeded):
-        message = "尝试次数过多，请稍后再试"
+        message = N_("尝试次数过多，请稍后再试")  # the public subscribe form is limited too
         if request.endpoint == "accounts.login":
             message = "登录尝试次数过多，请 15 分钟后再试"
         if _wants_json():

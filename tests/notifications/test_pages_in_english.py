@@ -153,3 +153,11 @@ def test_every_message_a_subscription_page_can_show_has_english(app):
         app.preprocess_request()  # the language hooks
         untranslated = [m for m in messages if HAN.search(in_page_language(m))]
     assert untranslated == []
+
+
+def test_an_expired_form_answers_in_english(client, db, winter_gala, csrf_on):
+    client.get("/?lang=en")
+    response = client.post("/subscribe", data=_form(winter_gala))  # no CSRF token
+    assert response.status_code == 400 and _chinese_left(response) == []
+    assert "The form has expired" in response.get_data(as_text=True)
+    assert db.session.scalar(select(Subscription)) is None
