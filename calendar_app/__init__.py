@@ -12,6 +12,7 @@ from werkzeug.exceptions import HTTPException
 from flask.sessions import SecureCookieSessionInterface
 from werkzeug.routing import IntegerConverter
 
+from calendar_app.i18n import N_
 from config import Config, load_config
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -284,14 +285,14 @@ def _register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc: CSRFError):
-        message = "表单已过期或来源无法确认，请返回上一页刷新后重新提交"
+        message = N_("表单已过期或来源无法确认，请返回上一页刷新后重新提交")  # public forms too: in the catalogue
         if _wants_json():
             return jsonify({"error": "csrf", "message": message}), 400
         return render_template("errors/error.html", code=400, message=message), 400
 
     @app.errorhandler(RateLimitExceeded)
     def rate_limited(exc: RateLimitExceeded):
-        message = "尝试次数过多，请稍后再试"
+        message = N_("尝试次数过多，请稍后再试")  # the public subscribe form is limited too
         if request.endpoint == "accounts.login":
             message = "登录尝试次数过多，请 15 分钟后再试"
         if _wants_json():
@@ -306,8 +307,9 @@ def _register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
-        messages = {404: "找不到该页面或资源", 405: "不支持该请求方法", 400: "请求有误", 429: "请求过于频繁，请稍后再试",
-                    413: "上传的文件过大，请压缩后重新上传"}
+        # N_: in the catalogue, so that errors/error.html shows them in the page's language.
+        messages = {404: N_("找不到该页面或资源"), 405: N_("不支持该请求方法"), 400: N_("请求有误"),
+                    429: N_("请求过于频繁，请稍后再试"), 413: "上传的文件过大，请压缩后重新上传"}
         message = messages.get(exc.code, exc.name)
         if exc.description and exc.description != type(exc).description:
             message = exc.description  # our own abort(404, "区域不存在…") rather than Werkzeug's English default
@@ -330,7 +332,7 @@ def _register_error_handlers(app: Flask) -> None:
         db.session.rollback()
         if _wants_json():
             return jsonify({"error": "internal_error", "message": "服务器内部错误，请稍后再试"}), 500
-        return render_template("errors/error.html", code=500, message="服务器内部错误，请稍后再试"), 500
+        return render_template("errors/error.html", code=500, message=N_("服务器内部错误，请稍后再试")), 500
 
 
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")

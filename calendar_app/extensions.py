@@ -1,4 +1,5 @@
 """Flask extension singletons, initialised in create_app()."""
+from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -11,6 +12,8 @@ from calendar_app.db import Base
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate(compare_type=True, render_as_batch=True)
 csrf = CSRFProtect()
+#: UI language (Flask-Babel): catalogues in calendar_app/translations, set up in calendar_app.public.i18n.
+babel = Babel()
 login_manager = LoginManager()
 #: Rate limits (login, token guessing); storage from RATELIMIT_STORAGE_URI (memory, or Redis in production).
 limiter = Limiter(key_func=get_remote_address, default_limits=[])

@@ -5,10 +5,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from calendar_app.db import ValidationError
 from calendar_app.extensions import db
+from calendar_app.i18n import N_
 
 #: Kinds of area from the top of the tree down, with the kind each may contain.
 AREA_KINDS = ("city", "district", "town", "village")
-AREA_KIND_LABELS = {"city": "市", "district": "区/县", "town": "镇/街道", "village": "村/社区"}
+AREA_KIND_LABELS = {"city": N_("市"), "district": N_("区/县"), "town": N_("镇/街道"), "village": N_("村/社区")}
 _ALLOWED_PARENT = {"city": (None,), "district": (None, "city"), "town": ("district",), "village": ("town",)}
 
 

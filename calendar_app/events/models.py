@@ -11,11 +11,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from calendar_app.areas.models import Area
 from calendar_app.db import TimestampMixin, UTCDateTime
 from calendar_app.extensions import db
+from calendar_app.i18n import N_
 from calendar_app.programs.models import Edition, Program
 from calendar_app.venues.models import Venue
 
 EVENT_STATUSES = {"draft": "草稿", "submitted": "待审核", "published": "已发布", "cancelled": "已取消"}
-OCCURRENCE_STATUSES = {"scheduled": "按计划", "moved": "已调整", "cancelled": "已取消"}
+OCCURRENCE_STATUSES = {"scheduled": N_("按计划"), "moved": N_("已调整"), "cancelled": N_("已取消")}
 
 
 class Event(TimestampMixin, db.Model):

@@ -1,13 +1,17 @@
 """Subscriptions over the API and on public pages, and the staff's list of failed messages. Thin views."""
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, abort, current_app, g, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import login_required
 from sqlalchemy import or_, select
 
 from calendar_app.accounts.auth import page_actor
 from calendar_app.db import ValidationError, write_intent
 from calendar_app.extensions import csrf, db, limiter
+from calendar_app.i18n import N_
 from calendar_app.notifications import services
 from calendar_app.notifications.forms import CancelForm, CodeForm, PreferencesForm, SubscribeForm
 from calendar_app.notifications.models import NOTIFICATION_KINDS, TARGET_TYPES, Notification, Subscription, mask_address
@@ -106,15 +110,46 @@ def api_confirm():
 
 
 # --- public pages ---------------------------------------------------------------------------------
+# The services answer in Chinese (the API returns that as it is); the pages show their messages in the
+# visitor's language. The messages a page can meet are marked here for the catalogue; those carrying a
+# number are matched by pattern. tests/notifications/test_pages_in_english.py reads the services'
+# messages and fails when one has no English.
+_SERVICE_MESSAGES = (
+    N_("手机号码格式不正确，请填写 11 位中国大陆手机号码（如 13800138000）"),
+    N_("电子邮箱地址格式不正确，请检查后重新填写（如 name@example.com）"),
+    N_("请填写手机号码"), N_("请填写电子邮箱地址"), N_("订阅对象不存在或尚未发布"), N_("最多选择 4 个提醒时间"),
+    N_("请至少选择一个提醒时间或接收变更通知"), N_("请至少选择一个提醒时间或接收变更通知；不再需要提醒请点击“退订”"),
+    N_("订阅不存在"), N_("该订阅已退订，请重新订阅"), N_("该订阅已退订，如需继续接收提醒请重新订阅"),
+    N_("验证码已失效，请重新获取"), N_("验证码错误次数过多，已失效，请重新获取"),
+)
+_NUMBERED_MESSAGES = (
+    (re.compile(r"验证码不正确，还可尝试 (?P<left>\d+) 次"), N_("验证码不正确，还可尝试 %(left)s 次")),
+    (re.compile(r"验证码已过期（有效期 (?P<minutes>\d+) 分钟），请重新获取"),
+     N_("验证码已过期（有效期 %(minutes)s 分钟），请重新获取")),
+    (re.compile(r"不支持的提前时间 (?P<value>-?\d+) 分钟；可选：(?P<allowed>[0-9、]+)"),
+     N_("不支持的提前时间 %(value)s 分钟；可选：%(allowed)s")),
+)
+# What a subscription points at (TARGET_TYPES' labels), as the subscribe page names it.
+_TARGET_LABELS = (N_("活动"), N_("品牌活动"), N_("活动季"), N_("区域"), N_("场馆"))
+
+
+def in_page_language(message: str) -> str:
+    """A service's Chinese message in the page's language (unchanged when the catalogue lacks it)."""
+    for pattern, msgid in _NUMBERED_MESSAGES:
+        match = pattern.fullmatch(message)
+        if match:
+            return gettext(msgid, **match.groupdict())
+    return gettext(message)
+
 
 def _target_or_404(target_type, target_id):
     try:
         target_id = int(target_id)
     except (TypeError, ValueError):
-        abort(404, "订阅对象不存在或尚未发布")
+        abort(404, N_("订阅对象不存在或尚未发布"))
     target = services.target_of(target_type, target_id)
     if target is None:
-        abort(404, "订阅对象不存在或尚未发布")
+        abort(404, N_("订阅对象不存在或尚未发布"))
     return target_id, target
 
 
@@ -143,7 +178,7 @@ def subscribe_page():
         except ValidationError as exc:
             db.session.rollback()
             field = {"address": form.address, "lead_minutes": form.leads, "channel": form.channel}.get(exc.field)
-            (field.errors if field is not None else form.address.errors).append(exc.message)
+            (field.errors if field is not None else form.address.errors).append(in_page_language(exc.message))
         else:
             db.session.commit()
             _send_now(result.confirmation.id if result.confirmation else None)
@@ -154,8 +189,8 @@ def subscribe_page():
                 code_form = CodeForm(formdata=None, subscription=str(sub.id))
                 return render_template("notifications/code.html", form=code_form, name=name, sub=sub)
             return render_template("notifications/check_mail.html", name=name, sub=sub)
-    return render_template("notifications/subscribe.html", form=form, name=name, kind=TARGET_TYPES[target_type],
-                           back=back), (422 if form.errors else 200)
+    return render_template("notifications/subscribe.html", form=form, name=name,
+                           kind=gettext(TARGET_TYPES[target_type]), back=back), (422 if form.errors else 200)
 
 
 @bp.post("/subscribe/confirm")
@@ -175,7 +210,7 @@ def confirm_code_page():
         db.session.commit()
         if problem is None:
             return render_template("notifications/subscribed.html", name=name, sub=sub, already=False)
-        form.code.errors.append(problem)
+        form.code.errors.append(in_page_language(problem))
     return render_template("notifications/code.html", form=form, name=name, sub=sub), 422
 
 
@@ -183,7 +218,7 @@ def confirm_code_page():
 def confirm_link(token: str):
     sub = services.by_token(token)
     if sub is None:
-        abort(404, "确认链接无效或已失效")
+        abort(404, N_("确认链接无效或已失效"))
     token_ = write_intent.set(True)
     try:
         problem = services.confirm_token(sub)
@@ -200,7 +235,7 @@ def confirm_link(token: str):
 def manage(token: str):
     sub = services.by_token(token)
     if sub is None:
-        abort(404, "管理链接无效")
+        abort(404, N_("管理链接无效"))
     name = services.target_name(sub.target_type, sub.target_id)
     form = PreferencesForm(data={"leads": [str(m) for m in sub.lead_minutes], "changes": sub.wants_changes}
                            if request.method == "GET" else None)
@@ -214,7 +249,7 @@ def manage(token: str):
             services.update_preferences(sub, lead_minutes=leads, changes=form.changes.data)
         except ValidationError as exc:
             db.session.rollback()
-            form.leads.errors.append(exc.message)
+            form.leads.errors.append(in_page_language(exc.message))
         else:
             db.session.commit()
             saved = True
@@ -226,10 +261,10 @@ def manage(token: str):
 def cancel(token: str):
     sub = services.by_token(token)
     if sub is None:
-        abort(404, "管理链接无效")
+        abort(404, N_("管理链接无效"))
     form = CancelForm()
     if not form.validate_on_submit():
-        abort(400, "表单已过期，请刷新后重试")
+        abort(400, N_("表单已过期，请刷新后重试"))
     services.cancel(sub)
     db.session.commit()
     return redirect(url_for("notifications.manage", token=token))
@@ -241,7 +276,7 @@ def one_click_unsubscribe(token: str):
     """RFC 8058 one-click: the mail client POSTs "List-Unsubscribe=One-Click"; a GET shows the manage page."""
     sub = services.by_token(token)
     if sub is None:
-        abort(404, "退订链接无效")
+        abort(404, N_("退订链接无效"))
     if request.method == "GET":
         return redirect(url_for("notifications.manage", token=token))
     services.cancel(sub)

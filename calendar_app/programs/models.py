@@ -9,19 +9,20 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from calendar_app.areas.models import Area
 from calendar_app.db import TimestampMixin
 from calendar_app.extensions import db
+from calendar_app.i18n import N_
 
 CATEGORIES = {
-    "performance": "文艺演出",
-    "opera": "戏曲",
-    "film": "电影放映",
-    "heritage": "非遗",
-    "fair": "市集庙会",
-    "festival": "节庆",
-    "reading": "阅读讲座",
-    "exhibition": "展览",
-    "sports": "体育健身",
-    "tourism": "文旅休闲",
-    "other": "其他",
+    "performance": N_("文艺演出"),
+    "opera": N_("戏曲"),
+    "film": N_("电影放映"),
+    "heritage": N_("非遗"),
+    "fair": N_("市集庙会"),
+    "festival": N_("节庆"),
+    "reading": N_("阅读讲座"),
+    "exhibition": N_("展览"),
+    "sports": N_("体育健身"),
+    "tourism": N_("文旅休闲"),
+    "other": N_("其他"),
 }
 
 

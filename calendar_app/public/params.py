@@ -10,12 +10,13 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import request
+from flask_babel import gettext
 
 from calendar_app.db import ValidationError
 from calendar_app.params import InvalidParameter, Position, QueryArgs
 from calendar_app.programs.models import CATEGORIES
 from calendar_app.public import queries
-from calendar_app.public.i18n import category_label, gettext
+from calendar_app.public.i18n import category_label
 from calendar_app.public.queries import FilterOptions, Filters
 from calendar_app.public.windows import DEFAULT_WHEN, WHENS
 
@@ -26,7 +27,7 @@ MAX_KEYWORD = 50
 
 def _translated(exc: InvalidParameter) -> ValidationError:
     # A page shows one short message in the reader's language; the API's detailed text is for developers.
-    return ValidationError(gettext("参数有误：{name}", name=exc.field), exc.field)
+    return ValidationError(gettext("参数有误：%(name)s", name=exc.field), exc.field)
 
 
 def args() -> QueryArgs:

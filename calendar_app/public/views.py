@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from calendar_app import clock
@@ -17,7 +18,6 @@ from calendar_app.public import outbound, params, presentation, queries
 from calendar_app.programs.models import CATEGORIES
 from calendar_app.public.devices import DEVICES, device_of
 from calendar_app.public.i18n import category_label, format_date
-from calendar_app.public.i18n import gettext as _
 from calendar_app.public.qr import qr_svg
 from calendar_app.public.text import tel_links
 from calendar_app.public.windows import (WHENS, day_window, group_by_day, local_today, month_bounds, month_weeks,

@@ -8,16 +8,17 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from calendar_app.areas.models import Area
 from calendar_app.db import TimestampMixin
 from calendar_app.extensions import db
+from calendar_app.i18n import N_
 
 VENUE_KINDS = {
-    "plaza": "广场",
-    "village_square": "村文化广场",
-    "theatre": "剧场",
-    "library": "图书馆/城市书房",
-    "museum": "博物馆",
-    "scenic_area": "景区",
-    "street": "街区",
-    "other": "其他",
+    "plaza": N_("广场"),
+    "village_square": N_("村文化广场"),
+    "theatre": N_("剧场"),
+    "library": N_("图书馆/城市书房"),
+    "museum": N_("博物馆"),
+    "scenic_area": N_("景区"),
+    "street": N_("街区"),
+    "other": N_("其他"),
 }
 #: Kinds where many things happen at once (an old street, a scenic area): bookings there are not exclusive by default.
 SHARED_KINDS = ("street", "scenic_area")

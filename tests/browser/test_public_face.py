@@ -182,3 +182,35 @@ def test_axe_core_finds_no_violations_on_any_public_page(device, live_server):
             if results.violations_count:
                 found[f"{label}:{name}"] = results.generate_snapshot()
     assert found == {}
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["360", "1280"])
+def test_english_pages_fit_keep_times_on_one_line_and_pass_axe(device, live_server, artifacts, viewport):
+    """English dates ("Sat, Dec 5") and words are longer than the Chinese: the same checks, in English."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    page = device(IPHONE, viewport)
+    page.goto("/?lang=en")  # the cookie keeps English on every page below
+    pages = _public_pages(live_server)
+    event_id = pages["event"].rsplit("/", 1)[1]
+    pages = {**{k: pages[k] for k in ("home", "weekend", "month", "event", "town", "subscribe", "edition")},
+             "reminders": f"/subscribe?target_type=event&target_id={event_id}"}
+    axe, found, measured = Axe(), {}, 0
+    for name, path in pages.items():
+        page.goto(path)
+        expect(page.locator("html")).to_have_attribute("lang", "en")
+        for row in page.evaluate(_ROW_LINES):
+            if row["visible"]:
+                measured += 1
+                assert row["lines"] == 1, f"{name}: '{row['text']}' wraps onto {row['lines']} lines"
+                assert row["overflow"] <= 1, f"{name}: '{row['text']}' sticks out by {row['overflow']}px"
+        if viewport == PHONE:
+            assert_fits_the_phone(page)
+            results = axe.run(page)
+            if results.violations_count:
+                found[name] = results.generate_snapshot()
+        page.screenshot(path=str(artifacts / f"en-{name}-{viewport['width']}.png"), full_page=True)
+    assert found == {} and measured > 20
+    page.goto(pages["reminders"])
+    expect(page.get_by_role("heading", level=1)).to_have_text("Get event reminders")
+    expect(page.get_by_text("1 day before")).to_be_visible()
