@@ -24,10 +24,13 @@ account_models._hasher = PasswordHasher(time_cost=1, memory_cost=1024, paralleli
 
 
 if os.environ.get("MUTATION_RUN"):
-    # scripts/mutation: the same examples for every mutant, so that kill rates are reproducible.
-    from hypothesis import settings as _hypothesis_settings
+    # scripts/mutation: the same examples for every mutant, so that kill rates are reproducible; no
+    # deadline and no speed health check, since mutmut's trampolines make every call slower and a mutant
+    # must be killed by a wrong result, not by the time the instrumented code takes.
+    from hypothesis import HealthCheck as _HealthCheck, settings as _hypothesis_settings
 
-    _hypothesis_settings.register_profile("mutation", derandomize=True, database=None)
+    _hypothesis_settings.register_profile("mutation", derandomize=True, database=None, deadline=None,
+                                          suppress_health_check=[_HealthCheck.too_slow])
     _hypothesis_settings.load_profile("mutation")
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import ast
+import time as time_module
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 
@@ -133,6 +134,31 @@ def test_fifth_saturday_of_the_year_and_of_a_month_in_a_yearly_rule() -> None:
     # May has a 5th Saturday in 2026 and 2027, not in 2028-2030.
     may = timed(datetime(2026, 5, 30, 10), rrule="FREQ=YEARLY;BYMONTH=5;BYDAY=5SA;COUNT=3")
     assert [d.date() for d in starts(may)] == [date(2026, 5, 30), date(2027, 5, 29), date(2031, 5, 31)]
+
+
+def test_a_fifth_saturday_missing_from_one_listed_month_does_not_spill_into_the_next() -> None:
+    # February and March 2026-2028 have four Saturdays each: their "5th" (or 5th from the end) would fall in
+    # the neighbouring listed month. Expected dates as dateutil.rrule computes them (checked by hand: March
+    # 2029 has Saturdays 3-31, March 2030 2-30, March 2031 1-29, March 2035 3-31).
+    first = timed(datetime(2026, 1, 1, 9, 30), rrule="FREQ=YEARLY;BYMONTH=2,3;BYDAY=5SA;COUNT=4")
+    assert [d.date() for d in starts(first)][1:] == [date(2029, 3, 31), date(2030, 3, 30), date(2031, 3, 29), date(2035, 3, 31)]
+    last = timed(datetime(2026, 1, 1, 9, 30), rrule="FREQ=YEARLY;BYMONTH=2,3;BYDAY=-5SA;COUNT=4")
+    assert [d.date() for d in starts(last)][1:] == [date(2029, 3, 3), date(2030, 3, 2), date(2031, 3, 1), date(2035, 3, 3)]
+
+
+def test_the_first_and_last_weekday_of_a_year_can_be_new_years_day_and_new_years_eve() -> None:
+    # 2026-01-01 and 2026-12-31 are Thursdays.
+    first = timed(datetime(2026, 1, 1, 9, 30), rrule="FREQ=YEARLY;BYDAY=1TH;COUNT=3")
+    assert [d.date() for d in starts(first)] == [date(2026, 1, 1), date(2027, 1, 7), date(2028, 1, 6)]
+    last = timed(datetime(2026, 1, 1, 9, 30), rrule="FREQ=YEARLY;BYDAY=-1TH;COUNT=3")
+    assert [d.date() for d in starts(last)][1:] == [date(2026, 12, 31), date(2027, 12, 30), date(2028, 12, 28)]
+
+
+def test_every_third_day_keeps_its_rhythm_in_a_window_that_starts_between_two_occurrences() -> None:
+    spec = timed(datetime(2026, 1, 1, 9, 30), rrule="FREQ=DAILY;INTERVAL=3")
+    # 1 January + 3k days: 2 March is the 20th occurrence after the start (60 days).
+    assert [d.date() for d in starts(spec, utc(2026, 3, 1), utc(2026, 3, 12))] == [
+        date(2026, 3, 2), date(2026, 3, 5), date(2026, 3, 8), date(2026, 3, 11)]
 
 
 @pytest.mark.parametrize(("setpos", "expected"), [
@@ -275,6 +301,28 @@ def test_until_in_utc_is_compared_with_the_utc_instant() -> None:
     base = datetime(2026, 6, 1, 19, 30)  # 11:30 UTC
     assert starts(timed(base, rrule="FREQ=DAILY;UNTIL=20260605T113000Z"))[-1] == datetime(2026, 6, 5, 19, 30)
     assert starts(timed(base, rrule="FREQ=DAILY;UNTIL=20260605T112959Z"))[-1] == datetime(2026, 6, 4, 19, 30)
+
+
+def test_a_utc_until_that_is_already_the_next_local_day_keeps_that_days_occurrence() -> None:
+    # UNTIL 19:00 UTC on 1 March is 03:00 on 2 March in Beijing: the 03:00 occurrence of 2 March is the last.
+    spec = timed(datetime(2026, 2, 27, 3), rrule="FREQ=DAILY;UNTIL=20260301T190000Z")
+    assert starts(spec) == [datetime(2026, 2, d, 3) for d in (27, 28)] + [datetime(2026, 3, d, 3) for d in (1, 2)]
+
+
+@pytest.fixture
+def server_twelve_hours_behind_utc(monkeypatch):
+    monkeypatch.setenv("TZ", "Etc/GMT+12")  # POSIX sign: UTC-12
+    time_module.tzset()
+    yield
+    monkeypatch.undo()
+    time_module.tzset()
+
+
+def test_a_utc_until_does_not_depend_on_the_servers_own_time_zone(server_twelve_hours_behind_utc) -> None:
+    # Kiritimati is UTC+14: UNTIL 10:00 UTC on 1 March is midnight starting 2 March there, 26 hours ahead of
+    # the server's clock; the occurrence at that midnight is still the series' last.
+    spec = timed(datetime(2026, 2, 28, 0, 0), tzid="Pacific/Kiritimati", rrule="FREQ=DAILY;UNTIL=20260301T100000Z")
+    assert starts(spec) == [datetime(2026, 2, 28), datetime(2026, 3, 1), datetime(2026, 3, 2)]
 
 
 def test_floating_and_date_until_are_local() -> None:
