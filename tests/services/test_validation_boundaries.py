@@ -87,6 +87,28 @@ def test_malformed_input_is_refused_naming_the_field(db, town, overrides, field,
     _refused(db, lambda: create_event(_data(town, **overrides), now=NOW), field, message)
 
 
+TEXT_FIELDS = [("title", "标题", 200), ("description", "简介", 20000), ("organiser", "主办单位", 200),
+               ("contact", "联系方式", 200)]
+
+
+@pytest.mark.parametrize(("field", "label", "limit"), TEXT_FIELDS)
+def test_each_text_field_is_stored_cleaned_and_takes_exactly_its_limit(db, town, field, label, limit):
+    # Outer spaces and a control character are dropped before counting: what is left is exactly the limit.
+    event, _ = create_event(_data(town, **{field: "  村" + "晚" * (limit - 1) + "\x00 "}), now=NOW)
+    assert getattr(event, field) == "村" + "晚" * (limit - 1)
+
+
+@pytest.mark.parametrize(("field", "label", "limit"), TEXT_FIELDS)
+def test_each_text_field_refuses_one_character_more_naming_itself(db, town, field, label, limit):
+    _refused(db, lambda: create_event(_data(town, **{field: "晚" * (limit + 1)}), now=NOW), field,
+             f"{label}过长：最多 {limit} 个字符，当前 {limit + 1} 个")
+
+
+@pytest.mark.parametrize(("field", "label", "limit"), TEXT_FIELDS)
+def test_each_text_field_refuses_a_value_that_is_not_text_naming_itself(db, town, field, label, limit):
+    _refused(db, lambda: create_event(_data(town, **{field: 42}), now=NOW), field, f"{label}必须是文本")
+
+
 def test_the_first_and_last_supported_days_are_accepted(db, town):
     create_event(_data(town, starts_local=datetime(1901, 1, 1, 9), ends_local=datetime(1901, 1, 1, 10)), now=NOW)
     create_event(_data(town, starts_local=datetime(2099, 12, 31, 9), ends_local=datetime(2099, 12, 31, 23, 59)),

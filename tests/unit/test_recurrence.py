@@ -830,12 +830,20 @@ def test_expanding_a_daily_series_over_18_months_visits_each_day_once(periods_vi
     assert len(periods_visited) <= 546 + 2
 
 
-def test_work_grows_with_the_window_not_the_age_of_the_series(periods_visited) -> None:
-    old = timed(datetime(1901, 1, 1, 19, 30), rrule="FREQ=DAILY")
+@pytest.mark.parametrize(("start", "rule", "expected", "first_period", "most_periods"), [
+    (date(1901, 1, 1), "FREQ=DAILY", [date(2099, 6, d) for d in range(1, 8)], date(2099, 5, 30), 10),
+    (date(1901, 1, 5), "FREQ=WEEKLY;BYDAY=SA", [date(2099, 6, 6)], date(2099, 5, 25), 3),
+    (date(1901, 1, 3), "FREQ=MONTHLY;BYMONTHDAY=3", [date(2099, 6, 3)], date(2099, 5, 1), 2),
+    (date(1901, 6, 1), "FREQ=YEARLY;BYMONTH=6;BYMONTHDAY=3", [date(2099, 6, 3)], date(2099, 1, 1), 1),
+])
+def test_work_grows_with_the_window_not_the_age_of_the_series(periods_visited, start, rule, expected, first_period,
+                                                               most_periods) -> None:
+    old = timed(datetime.combine(start, time(19, 30)), rrule=rule)
     week = expand(old, utc(2099, 6, 1), utc(2099, 6, 8))
-    assert [i.start.date() for i in week] == [date(2099, 6, d) for d in range(1, 8)]
-    # Two centuries of history, yet only the days around the week are looked at.
-    assert min(periods_visited) >= date(2099, 5, 30) and len(periods_visited) <= 10
+    assert [i.start.date() for i in week] == expected
+    # Two centuries of history, yet only the periods (days, weeks, months, years) that reach the week (with the
+    # day of slack before it for time zones) are looked at.
+    assert min(periods_visited) >= first_period and len(periods_visited) <= most_periods
 
 
 def test_rule_without_occurrences_stops_at_the_window_not_year_9999(periods_visited) -> None:
