@@ -154,6 +154,19 @@ def test_the_first_and_last_weekday_of_a_year_can_be_new_years_day_and_new_years
     assert [d.date() for d in starts(last)][1:] == [date(2026, 12, 31), date(2027, 12, 30), date(2028, 12, 28)]
 
 
+def test_every_fifth_month_counts_its_months_from_the_start_across_new_year() -> None:
+    counted = timed(datetime(2026, 11, 15, 9, 30), rrule="FREQ=MONTHLY;INTERVAL=5;COUNT=4")
+    assert [d.date() for d in starts(counted)] == [date(2026, 11, 15), date(2027, 4, 15), date(2027, 9, 15), date(2028, 2, 15)]
+    # Without COUNT, a window far from the start lands on the same months.
+    open_ended = timed(datetime(2026, 11, 15, 9, 30), rrule="FREQ=MONTHLY;INTERVAL=5")
+    assert [d.date() for d in starts(open_ended, utc(2027, 9, 1), utc(2028, 3, 1))] == [date(2027, 9, 15), date(2028, 2, 15)]
+
+
+def test_a_new_years_day_series_until_a_new_years_day_includes_that_day() -> None:
+    spec = timed(datetime(2026, 1, 1, 9, 30), rrule="FREQ=YEARLY;UNTIL=20280101")
+    assert [d.date() for d in starts(spec)] == [date(2026, 1, 1), date(2027, 1, 1), date(2028, 1, 1)]
+
+
 def test_every_third_day_keeps_its_rhythm_in_a_window_that_starts_between_two_occurrences() -> None:
     spec = timed(datetime(2026, 1, 1, 9, 30), rrule="FREQ=DAILY;INTERVAL=3")
     # 1 January + 3k days: 2 March is the 20th occurrence after the start (60 days).
