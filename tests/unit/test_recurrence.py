@@ -154,6 +154,20 @@ def test_the_first_and_last_weekday_of_a_year_can_be_new_years_day_and_new_years
     assert [d.date() for d in starts(last)][1:] == [date(2026, 12, 31), date(2027, 12, 30), date(2028, 12, 28)]
 
 
+@pytest.mark.parametrize(("wkst", "august", "december"), [
+    # RFC 5545 section 3.8.5.3's own example: changing only WKST from MO to SU changes the dates.
+    ("MO", [5, 10, 19, 24], [9, 14, 23, 28]),
+    ("SU", [5, 17, 19, 31], [7, 9, 21, 23]),
+])
+def test_the_week_start_decides_which_days_share_a_fortnight(wkst: str, august: list, december: list) -> None:
+    counted = timed(datetime(1997, 8, 5, 9), rrule=f"FREQ=WEEKLY;INTERVAL=2;COUNT=4;BYDAY=TU,SU;WKST={wkst}")
+    assert [d.date() for d in starts(counted)] == [date(1997, 8, d) for d in august]
+    # The same rhythm in a window months later (the walk starts at the window, not at DTSTART).
+    open_ended = timed(datetime(1997, 8, 5, 9), rrule=f"FREQ=WEEKLY;INTERVAL=2;BYDAY=TU,SU;WKST={wkst}")
+    assert [d.date() for d in starts(open_ended, utc(1997, 12, 1), utc(1997, 12, 31))] == [
+        date(1997, 12, d) for d in december]
+
+
 def test_every_fifth_month_counts_its_months_from_the_start_across_new_year() -> None:
     counted = timed(datetime(2026, 11, 15, 9, 30), rrule="FREQ=MONTHLY;INTERVAL=5;COUNT=4")
     assert [d.date() for d in starts(counted)] == [date(2026, 11, 15), date(2027, 4, 15), date(2027, 9, 15), date(2028, 2, 15)]
