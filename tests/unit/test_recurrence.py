@@ -168,6 +168,40 @@ def test_the_week_start_decides_which_days_share_a_fortnight(wkst: str, august: 
         date(1997, 12, d) for d in december]
 
 
+def test_bysetpos_one_is_the_first_candidate_of_each_month() -> None:
+    # The first working day (Monday to Friday) of each month: 2026-01-01 is a Thursday, 2 February and
+    # 2 March are Mondays, 1 April a Wednesday.
+    spec = timed(datetime(2026, 1, 1, 9), rrule="FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=1;COUNT=4")
+    assert [d.date() for d in starts(spec)] == [date(2026, 1, 1), date(2026, 2, 2), date(2026, 3, 2), date(2026, 4, 1)]
+
+
+def test_a_counted_series_seen_through_a_later_window_shows_only_its_own_last_occurrences() -> None:
+    spec = timed(datetime(2026, 1, 1, 9), rrule="FREQ=DAILY;COUNT=5")
+    assert starts(spec, utc(2026, 1, 3), utc(2026, 1, 31)) == [datetime(2026, 1, d, 9) for d in (3, 4, 5)]
+    lunar_spec = timed(datetime(2026, 3, 3, 19), lunar=LunarRule(festival="元宵节", count=3))
+    # 元宵 2026-03-03, 2027-02-20, 2028-02-09 (lunar-python): a window in 2028-2029 holds only the third.
+    assert starts(lunar_spec, utc(2028, 1, 1), utc(2029, 12, 31)) == [datetime(2028, 2, 9, 19)]
+
+
+@pytest.mark.parametrize("spec", [
+    timed(datetime(2026, 1, 1, 9), rrule="FREQ=DAILY"),
+    # 元宵 2026-03-03, 2027-02-20, 2028-02-09, 2029-02-27 (lunar-python).
+    timed(datetime(2026, 3, 3, 9), lunar=LunarRule(festival="元宵节")),
+], ids=["rule", "lunar"])
+def test_an_occurrence_starting_exactly_at_the_horizon_counts_towards_the_limit(spec: SeriesSpec) -> None:
+    field = "rrule" if spec.rrule else "lunar"
+    third = datetime(2026, 1, 3, 9) if spec.rrule else datetime(2028, 2, 9, 9)
+    fourth = datetime(2026, 1, 4, 9) if spec.rrule else datetime(2029, 2, 27, 9)
+    assert validate(spec, horizon_end=third, max_occurrences=3) == []
+    refused(spec, field, "超过 3 次活动", horizon_end=fourth, max_occurrences=3)
+    refused(spec, field, "超过 2 次活动", horizon_end=third, max_occurrences=2)
+
+
+@pytest.mark.parametrize("tzid", [None, 8, ""])
+def test_a_zone_that_is_not_a_name_is_refused_on_the_zone_field(tzid) -> None:
+    refused(timed(datetime(2026, 1, 1, 9), tzid=tzid), "tzid", f"未知的时区：{tzid}")
+
+
 def test_every_fifth_month_counts_its_months_from_the_start_across_new_year() -> None:
     counted = timed(datetime(2026, 11, 15, 9, 30), rrule="FREQ=MONTHLY;INTERVAL=5;COUNT=4")
     assert [d.date() for d in starts(counted)] == [date(2026, 11, 15), date(2027, 4, 15), date(2027, 9, 15), date(2028, 2, 15)]
@@ -349,7 +383,10 @@ def test_a_utc_until_does_not_depend_on_the_servers_own_time_zone(server_twelve_
     # Kiritimati is UTC+14: UNTIL 10:00 UTC on 1 March is midnight starting 2 March there, 26 hours ahead of
     # the server's clock; the occurrence at that midnight is still the series' last.
     spec = timed(datetime(2026, 2, 28, 0, 0), tzid="Pacific/Kiritimati", rrule="FREQ=DAILY;UNTIL=20260301T100000Z")
-    assert starts(spec) == [datetime(2026, 2, 28), datetime(2026, 3, 1), datetime(2026, 3, 2)]
+    instances = expand(spec, utc(2026, 1, 1), utc(2026, 12, 31))
+    assert [i.start for i in instances] == [datetime(2026, 2, 28), datetime(2026, 3, 1), datetime(2026, 3, 2)]
+    # The instants are given in UTC, not in the server's zone (feeds print them as they are).
+    assert [i.start_utc.utcoffset() for i in instances] == [timedelta(0)] * 3
 
 
 def test_floating_and_date_until_are_local() -> None:
@@ -441,6 +478,12 @@ def test_lunar_series_stops_at_end_of_supported_range() -> None:
     assert all(d <= date(2099, 12, 31) for d in got)
 
 
+def test_a_lunar_series_reaches_the_last_supported_day() -> None:
+    # 2099-12-31 is lunar 2099-11-20; lunar 2098-11-20 is 2098-12-12 (lunar-python).
+    spec = SeriesSpec(start=date(2098, 12, 12), end=date(2098, 12, 13), lunar=parse_lunar_rule("LUNAR=11-20"))
+    assert starts(spec, utc(2098, 1, 1), utc(2100, 1, 2)) == [date(2098, 12, 12), date(2099, 12, 31)]
+
+
 def test_lunar_dtstart_off_rule_is_an_instance_with_a_warning() -> None:
     spec = SeriesSpec(start=date(2026, 1, 1), end=date(2026, 1, 2), lunar=LunarRule(festival="元宵节", count=1))
     assert starts(spec) == [date(2026, 1, 1), date(2026, 3, 3)]
@@ -455,6 +498,8 @@ def test_missing_lunar_day_policies() -> None:
     base = dict(start=date(2024, 2, 9), end=date(2024, 2, 10))
     skip = SeriesSpec(**base, lunar=parse_lunar_rule("LUNAR=12-30;MISSING=SKIP"))
     assert starts(skip, utc(2024, 1, 1), utc(2026, 12, 31)) == [date(2024, 2, 9)]
+    # Skipping goes on past the short years: 腊月 of lunar 2029 and 2032 has 30 days (lunar-python).
+    assert starts(skip, utc(2024, 1, 1), utc(2033, 12, 31)) == [date(2024, 2, 9), date(2030, 2, 2), date(2033, 1, 30)]
     last = SeriesSpec(**base, lunar=parse_lunar_rule("LUNAR=12-30;MISSING=LAST_DAY"))
     assert starts(last, utc(2024, 1, 1), utc(2026, 12, 31)) == [date(2024, 2, 9), date(2025, 1, 28), date(2026, 2, 16)]
     error = SeriesSpec(**base, lunar=parse_lunar_rule("LUNAR=12-30"))
