@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import ast
 import time as time_module
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from pathlib import Path
 
 import pytest
@@ -183,18 +183,25 @@ def test_a_counted_series_seen_through_a_later_window_shows_only_its_own_last_oc
     assert starts(lunar_spec, utc(2028, 1, 1), utc(2029, 12, 31)) == [datetime(2028, 2, 9, 19)]
 
 
-@pytest.mark.parametrize("spec", [
-    timed(datetime(2026, 1, 1, 9), rrule="FREQ=DAILY"),
+@pytest.mark.parametrize(("spec", "field", "third", "fourth"), [
+    (timed(datetime(2026, 1, 1, 9), rrule="FREQ=DAILY"), "rrule", datetime(2026, 1, 3, 9), datetime(2026, 1, 4, 9)),
     # 元宵 2026-03-03, 2027-02-20, 2028-02-09, 2029-02-27 (lunar-python).
-    timed(datetime(2026, 3, 3, 9), lunar=LunarRule(festival="元宵节")),
-], ids=["rule", "lunar"])
-def test_an_occurrence_starting_exactly_at_the_horizon_counts_towards_the_limit(spec: SeriesSpec) -> None:
-    field = "rrule" if spec.rrule else "lunar"
-    third = datetime(2026, 1, 3, 9) if spec.rrule else datetime(2028, 2, 9, 9)
-    fourth = datetime(2026, 1, 4, 9) if spec.rrule else datetime(2029, 2, 27, 9)
+    (timed(datetime(2026, 3, 3, 9), lunar=LunarRule(festival="元宵节")), "lunar", datetime(2028, 2, 9, 9),
+     datetime(2029, 2, 27, 9)),
+    (timed(datetime(2026, 1, 1, 9), rdates=tuple(datetime(2026, 1, d, 9) for d in (2, 3, 4))), "rdates",
+     datetime(2026, 1, 3, 9), datetime(2026, 1, 4, 9)),
+], ids=["rule", "lunar", "extra dates"])
+def test_an_occurrence_starting_exactly_at_the_horizon_counts_towards_the_limit(spec: SeriesSpec, field: str,
+                                                                                 third: datetime, fourth: datetime) -> None:
     assert validate(spec, horizon_end=third, max_occurrences=3) == []
     refused(spec, field, "超过 3 次活动", horizon_end=fourth, max_occurrences=3)
     refused(spec, field, "超过 2 次活动", horizon_end=third, max_occurrences=2)
+
+
+def test_a_horizon_at_the_very_start_still_counts_the_start_as_an_occurrence() -> None:
+    start = datetime(2026, 1, 1, 9)
+    # Excluding the start is excluding an occurrence: no "not an occurrence of this series" warning.
+    assert validate(timed(start, rrule="FREQ=DAILY", exdates=(start,)), horizon_end=start) == []
 
 
 @pytest.mark.parametrize("tzid", [None, 8, ""])
@@ -335,10 +342,30 @@ def test_window_overlap_is_half_open() -> None:
     assert expand(spec, utc(2026, 9, 26), utc(2026, 9, 25)) == []  # empty window
 
 
-def test_window_must_be_timezone_aware() -> None:
+class _NoOffset(tzinfo):
+    """A zone object that does not know its offset: as good as none."""
+
+    def utcoffset(self, dt):
+        return None
+
+
+@pytest.mark.parametrize(("window_start", "window_end", "message"), [
+    (datetime(2026, 9, 1), utc(2026, 10, 1), "window_start 必须是带时区的 datetime"),
+    (utc(2026, 9, 1), datetime(2026, 10, 1), "window_end 必须是带时区的 datetime"),
+    (date(2026, 9, 1), utc(2026, 10, 1), "window_start 必须是带时区的 datetime"),
+    (utc(2026, 9, 1), datetime(2026, 10, 1, tzinfo=_NoOffset()), "window_end 必须是带时区的 datetime"),
+])
+def test_window_must_be_timezone_aware(window_start, window_end, message) -> None:
     spec = timed(datetime(2026, 9, 25, 19, 0))
-    with pytest.raises(ValueError, match="带时区"):
-        expand(spec, datetime(2026, 9, 1), utc(2026, 10, 1))
+    with pytest.raises(ValueError) as refused_window:
+        expand(spec, window_start, window_end)
+    assert str(refused_window.value) == message
+
+
+def test_an_empty_window_holds_nothing_even_inside_an_instance() -> None:
+    spec = timed(datetime(2026, 9, 25, 19, 0))  # 11:00-13:00 UTC
+    assert expand(spec, utc(2026, 9, 25, 12), utc(2026, 9, 25, 12)) == []
+    assert [i.start for i in expand(spec, utc(2026, 9, 25, 12), utc(2026, 9, 25, 12, 0, 1))] == [datetime(2026, 9, 25, 19)]
 
 
 def test_recurrence_id_is_the_original_local_start() -> None:
@@ -387,6 +414,8 @@ def test_a_utc_until_does_not_depend_on_the_servers_own_time_zone(server_twelve_
     assert [i.start for i in instances] == [datetime(2026, 2, 28), datetime(2026, 3, 1), datetime(2026, 3, 2)]
     # The instants are given in UTC, not in the server's zone (feeds print them as they are).
     assert [i.start_utc.utcoffset() for i in instances] == [timedelta(0)] * 3
+    # A window ending 11:00 UTC on 28 February holds the midnight starting 1 March in Kiritimati (10:00 UTC).
+    assert [i.start for i in expand(spec, utc(2026, 2, 28, 9), utc(2026, 2, 28, 11))] == [datetime(2026, 3, 1)]
 
 
 def test_floating_and_date_until_are_local() -> None:
@@ -962,3 +991,15 @@ def test_lunar_series_from_the_first_supported_day() -> None:
 def test_specs_with_list_fields_still_work() -> None:
     spec = timed(START, rrule="FREQ=WEEKLY;COUNT=2", exdates=[datetime(2026, 1, 10, 9, 30)])  # type: ignore[arg-type]
     assert starts(spec) == [START]
+
+
+@pytest.mark.parametrize(("spec", "field", "message"), [
+    (SeriesSpec(start="2026-01-03", end="2026-01-04"), "start", "开始时间必须是日期或日期时间"),  # type: ignore[arg-type]
+    (SeriesSpec(start=START, end=date(2026, 1, 4)), "end",
+     "结束时间与开始时间的类型不一致：全天活动的结束也必须是日期，定时活动的结束必须是日期时间"),
+    (SeriesSpec(start=START, end=(START + timedelta(hours=1)).replace(tzinfo=UTC)), "end",
+     "结束时间必须是不带时区的本地时间（时区由 tzid 指定）"),
+    (SeriesSpec(start=START, end=START - timedelta(minutes=1)), "end", "结束时间早于开始时间"),
+])
+def test_a_malformed_start_or_end_gets_its_exact_message(spec: SeriesSpec, field: str, message: str) -> None:
+    assert str(refused(spec, field, message)) == message
