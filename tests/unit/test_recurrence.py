@@ -1000,6 +1000,23 @@ def test_specs_with_list_fields_still_work() -> None:
     (SeriesSpec(start=START, end=(START + timedelta(hours=1)).replace(tzinfo=UTC)), "end",
      "结束时间必须是不带时区的本地时间（时区由 tzid 指定）"),
     (SeriesSpec(start=START, end=START - timedelta(minutes=1)), "end", "结束时间早于开始时间"),
+    (SeriesSpec(start=START, end=START), "end", "结束时间必须晚于开始时间"),
+    (timed(START, rrule="FREQ=DAILY", lunar=LunarRule(festival="元宵节")), "lunar", "重复规则与农历规则只能二选一"),
+    (timed(START, rrule="FREQ=DAILY;UNTIL=20260102"), "rrule", "UNTIL 早于开始时间"),
+    (timed(START, lunar=LunarRule(festival="元宵节", until=date(2026, 1, 2))), "lunar", "UNTIL 早于开始时间"),
+    (timed(START, exdates="2026-01-10"), "exdates", "排除日期必须是日期的列表"),
 ])
 def test_a_malformed_start_or_end_gets_its_exact_message(spec: SeriesSpec, field: str, message: str) -> None:
     assert str(refused(spec, field, message)) == message
+
+
+def test_something_that_is_not_a_series_is_a_programming_error() -> None:
+    with pytest.raises(TypeError) as wrong:
+        expand({"start": START}, utc(2026, 1, 1), utc(2026, 2, 1))  # type: ignore[arg-type]
+    assert str(wrong.value) == "spec must be a SeriesSpec"
+
+
+def test_an_all_day_series_reads_only_the_date_of_a_timed_until() -> None:
+    # 17:00 UTC on 4 June is already 5 June 01:00 in Beijing, but the rule's UNTIL day is 4 June.
+    spec = SeriesSpec(start=date(2026, 6, 1), end=date(2026, 6, 2), rrule="FREQ=DAILY;UNTIL=20260604T170000Z")
+    assert starts(spec) == [date(2026, 6, d) for d in (1, 2, 3, 4)]
