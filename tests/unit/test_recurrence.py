@@ -181,6 +181,7 @@ def test_a_counted_series_seen_through_a_later_window_shows_only_its_own_last_oc
     lunar_spec = timed(datetime(2026, 3, 3, 19), lunar=LunarRule(festival="元宵节", count=3))
     # 元宵 2026-03-03, 2027-02-20, 2028-02-09 (lunar-python): a window in 2028-2029 holds only the third.
     assert starts(lunar_spec, utc(2028, 1, 1), utc(2029, 12, 31)) == [datetime(2028, 2, 9, 19)]
+    assert starts(lunar_spec, utc(2029, 1, 1), utc(2030, 12, 31)) == []
 
 
 @pytest.mark.parametrize(("spec", "field", "third", "fourth"), [
@@ -199,9 +200,10 @@ def test_an_occurrence_starting_exactly_at_the_horizon_counts_towards_the_limit(
 
 
 def test_a_horizon_at_the_very_start_still_counts_the_start_as_an_occurrence() -> None:
-    start = datetime(2026, 1, 1, 9)
+    start = datetime(2026, 1, 2, 9)  # a Friday: an instance only because it is the start
     # Excluding the start is excluding an occurrence: no "not an occurrence of this series" warning.
-    assert validate(timed(start, rrule="FREQ=DAILY", exdates=(start,)), horizon_end=start) == []
+    assert validate(timed(start, rrule="FREQ=WEEKLY;BYDAY=SA", exdates=(start,)), horizon_end=start) == [
+        "开始时间不符合重复规则，但按 RFC 5545 仍算作第一次活动；如不需要，请把开始时间改到规则上的第一天"]
 
 
 @pytest.mark.parametrize("tzid", [None, 8, ""])
