@@ -24,11 +24,23 @@ account_models._hasher = PasswordHasher(time_cost=1, memory_cost=1024, paralleli
 
 
 if os.environ.get("MUTATION_RUN"):
-    # scripts/mutation: the same examples for every mutant, so that kill rates are reproducible.
-    from hypothesis import settings as _hypothesis_settings
+    # scripts/mutation: the same examples for every mutant, so that kill rates are reproducible; no
+    # deadline and no speed health check, since mutmut's trampolines make every call slower and a mutant
+    # must be killed by a wrong result, not by the time the instrumented code takes.
+    from hypothesis import HealthCheck as _HealthCheck, settings as _hypothesis_settings
 
-    _hypothesis_settings.register_profile("mutation", derandomize=True, database=None)
+    _hypothesis_settings.register_profile("mutation", derandomize=True, database=None, deadline=None,
+                                          suppress_health_check=[_HealthCheck.too_slow])
     _hypothesis_settings.load_profile("mutation")
+
+    def pytest_collection_modifyitems(items):
+        """Fixed examples first, Hypothesis properties (and the *_properties.py files) last: mutmut stops at
+        the first failure (-x), so a mutant that a fixed example catches skips seconds of generated examples."""
+        def is_property(item) -> bool:
+            return (item.path.name.endswith("_properties.py")
+                    or bool(getattr(getattr(item, "function", None), "is_hypothesis_test", False)))
+
+        items.sort(key=is_property)
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -133,8 +133,6 @@ def hold_venues(event: Event, occurrences: list[Occurrence | NewOccurrence], *, 
                     occ.clash_override_reason = override_reason
             wanted = [o for o in wanted if o.starts_at not in sharing]
             overridden = clashes
-            record("venue.clash_override", "event", event.id, user_id=user_id,
-                   changes={"reason": override_reason, "clashes": [c.to_json() for c in clashes[:_MAX_LISTED]]})
         taking = set(map(id, wanted))
         releasing = any(o.holds_venue and (id(o) not in taking or _slot_changed(o)) for o in occurrences
                         if o.id is not None) or any(isinstance(o, Occurrence) for o in db.session.deleted)
@@ -145,6 +143,10 @@ def hold_venues(event: Event, occurrences: list[Occurrence | NewOccurrence], *, 
         for occ in wanted:
             occ.holds_venue = True
     _flush_checked(event, wanted, venues, [o for o in occurrences if isinstance(o, NewOccurrence)])
+    if overridden:
+        # Recorded after the flush: a new event only has its id now, and the audit line must name it.
+        record("venue.clash_override", "event", event.id, user_id=user_id,
+               changes={"reason": override_reason, "clashes": [c.to_json() for c in overridden[:_MAX_LISTED]]})
     return overridden
 
 

@@ -3,6 +3,8 @@ changes and single-occurrence edits, down to the stored rule, the version a subs
 line staff read. Expected values are worked out by hand from the Saturday series below."""
 from __future__ import annotations
 
+import re
+
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -13,7 +15,7 @@ from calendar_app.audit.models import AuditLog
 from calendar_app.db import ValidationError
 from calendar_app.events.models import Event, Occurrence
 from calendar_app.events.services import (EventData, create_event, edit_occurrence,
-                                          extend_occurrences, set_status, split_series)
+                                          extend_occurrences, set_status, split_series, update_series)
 from tests import factories as f
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -232,6 +234,102 @@ def test_the_horizon_job_fills_a_series_that_has_no_stored_horizon_yet(db, town)
     db.session.flush()
     assert extend_occurrences(event, now=NOW) == 13
     assert _local_days(db, event)[0] == date(2026, 1, 3)
+
+
+# --- creating ----------------------------------------------------------------------------------------
+
+def test_a_new_event_is_version_zero_by_its_author_at_that_time_and_audited_with_its_cleaned_title(app, db, town,
+                                                                                                 user):
+    event, _ = create_event(_saturdays(town, title="  非遗\r\n星期六 "), user_id=user.id, now=NOW)
+    assert (event.sequence, event.created_by_id, event.revised_at) == (0, user.id, NOW)
+    assert re.fullmatch(r"[0-9a-f]{32}@" + re.escape(app.config["ICAL_UID_DOMAIN"]), event.uid), event.uid
+    (entry,) = _audit(db, "event.create")
+    assert (entry.entity_type, entry.entity_id, entry.user_id) == ("event", event.id, user.id)
+    assert entry.changes == {"title": "非遗 星期六"}
+
+
+def test_a_new_open_series_is_stored_up_to_eighteen_months_from_its_creation(db, town):
+    event, _ = create_event(_saturdays(town, rrule="FREQ=WEEKLY;BYDAY=SA"), now=LATER)
+    assert event.stored_until == datetime(2028, 5, 21, 7, 0, tzinfo=timezone.utc)
+    assert _local_days(db, event)[-1] == date(2028, 5, 20)
+
+
+def test_a_new_event_onto_another_booking_is_audited_as_that_users_override(db, town, user):
+    venue = f.venue(town)
+    _booking(db, town, venue, date(2026, 1, 10), 14)
+    event, _ = create_event(_saturdays(town, venue_id=venue.id), user_id=user.id, now=NOW,
+                            clash_override="同一场地联合举办")
+    (entry,) = _audit(db, "venue.clash_override")
+    assert (entry.entity_id, entry.user_id, entry.changes["reason"]) == (event.id, user.id, "同一场地联合举办")
+    assert [o.clash_override_reason for o in _rows(db, event)][:3] == [None, "同一场地联合举办", None]
+
+
+def test_a_new_event_returns_the_rule_warning_and_the_holiday_warnings_together(db, town):
+    from calendar_app.festivals.services import sync_official_days
+
+    sync_official_days([2026])
+    # Friday 2 January is off the Saturday rule; see the whole-series edit below for the official days.
+    _, warnings = create_event(_saturdays(town, starts_local=datetime(2026, 1, 2, 14, 30),
+                                          ends_local=datetime(2026, 1, 2, 16, 30)), now=NOW)
+    assert warnings == [
+        "开始时间不符合重复规则，但按 RFC 5545 仍算作第一次活动；如不需要，请把开始时间改到规则上的第一天",
+        "有场次安排在调休上班日：2月14日（春节调休）、2月28日（春节调休），观众可能较少",
+        "有场次安排在法定节假日：1月2日（元旦）、1月3日（元旦）、2月21日（春节），请确认场馆开放与人员安排",
+    ]
+
+
+# --- the whole series --------------------------------------------------------------------------------
+
+def test_a_whole_series_edit_is_audited_with_each_changed_field_before_and_after(db, town, user):
+    event, _ = create_event(_saturdays(town), now=NOW)
+    data = EventData.from_event(event)
+    data.title, data.ends_local = "非遗周六课堂", datetime(2026, 1, 3, 17)
+    update_series(event, data, user_id=user.id, now=LATER)
+    (entry,) = _audit(db, "event.update")
+    assert (entry.entity_type, entry.entity_id, entry.user_id) == ("event", event.id, user.id)
+    assert entry.changes == {"title": ["非遗星期六", "非遗周六课堂"],
+                             "ends_local": ["2026-01-03T16:30", "2026-01-03T17:00"]}
+    assert (event.sequence, event.revised_at) == (1, LATER)
+    assert _rows(db, event)[-1].ends_at == datetime(2026, 3, 28, 9, 0, tzinfo=timezone.utc)
+
+
+def test_a_whole_series_edit_stores_an_open_series_up_to_eighteen_months_from_the_edit(db, town):
+    event, _ = create_event(_saturdays(town, rrule="FREQ=WEEKLY;BYDAY=SA"), now=NOW)
+    data = EventData.from_event(event)
+    data.title = "非遗周六课堂"
+    update_series(event, data, now=LATER)
+    # LATER is 2026-11-21 07:00 UTC: the horizon is 2028-05-21 07:00 UTC, the last Saturday before it 20 May.
+    assert event.stored_until == datetime(2028, 5, 21, 7, 0, tzinfo=timezone.utc)
+    assert _local_days(db, event)[-1] == date(2028, 5, 20)
+
+
+def test_a_whole_series_edit_onto_another_booking_is_audited_as_that_users_override(db, town, user):
+    venue = f.venue(town)
+    _booking(db, town, venue, date(2026, 1, 10), 10)
+    event, _ = create_event(_saturdays(town, venue_id=venue.id), now=NOW)
+    data = EventData.from_event(event)
+    data.starts_local, data.ends_local = datetime(2026, 1, 3, 10), datetime(2026, 1, 3, 12)  # onto the wedding
+    update_series(event, data, user_id=user.id, now=LATER, clash_override="同一场地联合举办")
+    (entry,) = _audit(db, "venue.clash_override")
+    assert (entry.entity_id, entry.user_id, entry.changes["reason"]) == (event.id, user.id, "同一场地联合举办")
+    assert [o.clash_override_reason for o in _rows(db, event)][:3] == [None, "同一场地联合举办", None]
+
+
+def test_a_whole_series_edit_returns_the_rule_warning_and_the_holiday_warning_together(db, town):
+    from calendar_app.festivals.services import sync_official_days
+
+    sync_official_days([2026])
+    event, _ = create_event(_saturdays(town), now=NOW)
+    data = EventData.from_event(event)
+    # Friday 2 January is off the Saturday rule; the 2026 official calendar has two 调休 working Saturdays
+    # (14 and 28 February) and three holidays among the dates (1-3 January is 元旦, 21 February 春节).
+    data.starts_local, data.ends_local = datetime(2026, 1, 2, 14, 30), datetime(2026, 1, 2, 16, 30)
+    _, warnings = update_series(event, data, now=LATER)
+    assert warnings == [
+        "开始时间不符合重复规则，但按 RFC 5545 仍算作第一次活动；如不需要，请把开始时间改到规则上的第一天",
+        "有场次安排在调休上班日：2月14日（春节调休）、2月28日（春节调休），观众可能较少",
+        "有场次安排在法定节假日：1月2日（元旦）、1月3日（元旦）、2月21日（春节），请确认场馆开放与人员安排",
+    ]
 
 
 # --- status ------------------------------------------------------------------------------------------

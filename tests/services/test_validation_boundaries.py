@@ -39,7 +39,7 @@ def _refused(db, call, field: str, message: str) -> None:
     with pytest.raises(ValidationError) as excinfo:
         call()
     assert excinfo.value.field == field, excinfo.value.field
-    assert message in excinfo.value.message, excinfo.value.message
+    assert excinfo.value.message.startswith(message), excinfo.value.message
     db.session.rollback()
     assert db.session.scalar(select(func.count()).select_from(Event)) == events
 
@@ -82,9 +82,94 @@ def test_all_day_events_take_dates_or_midnight_and_store_local_midnight(db, town
     (dict(category="disco"), "category", "未知的类别：disco"),
     (dict(registration_url="ftp://x.cn/a"), "registration_url", "报名链接必须是以 http:// 或 https:// 开头的完整网址"),
     (dict(timezone="Asia/Shanghai\x00"), "timezone", "未知的时区"),
+    (dict(timezone="Mars/Olympus"), "timezone", "未知的时区：Mars/Olympus（请使用 IANA 名称，如 Asia/Shanghai）"),
+    (dict(timezone="X" * 100), "timezone", "未知的时区：" + "X" * 64 + "（请使用 IANA 名称"),
+    (dict(timezone=None), "timezone", "未知的时区：None（请使用 IANA 名称"),
+    (dict(ends_local=datetime(2026, 12, 5, 19)), "ends_local", "结束时间必须晚于开始时间：2026-12-05T19:00 → 2026-12-05T19:00"),
+    (dict(is_all_day=True, starts_local=date(2026, 12, 5), ends_local=date(2026, 12, 5)), "ends_local",
+     "结束日期必须晚于开始日期（全天活动的结束日期不含当天）：2026-12-05 → 2026-12-05"),
+    (dict(ends_local=datetime(2027, 1, 5, 19, 1)), "ends_local", "单次活动最长 31 天；更长的活动请设为重复活动"),
+    (dict(rdates=["2026-12-12", "12/19"]), "rdates", "附加日期格式不正确：12/19"),
+    (dict(exdates=["next week"]), "exdates", "排除日期格式不正确：next week"),
+    (dict(program_id=999999), "program_id", "活动品牌不存在：999999"),
+    (dict(capacity=1.5), "capacity", "容量必须是整数"),
 ])
 def test_malformed_input_is_refused_naming_the_field(db, town, overrides, field, message):
     _refused(db, lambda: create_event(_data(town, **overrides), now=NOW), field, message)
+
+
+def test_extra_and_excluded_dates_are_stored_once_each_in_order(db, town):
+    event, _ = create_event(_data(town, rrule="FREQ=WEEKLY;COUNT=3",
+                                  rdates=["2026-12-24T19:00", datetime(2026, 12, 8, 19), "2026-12-24T19:00"],
+                                  exdates=[datetime(2026, 12, 19, 19), "2026-12-12T19:00", "2026-12-19T19:00"]), now=NOW)
+    assert event.rdates == ["2026-12-08T19:00", "2026-12-24T19:00"]
+    assert event.exdates == ["2026-12-12T19:00", "2026-12-19T19:00"]
+    stored = db.session.scalars(select(Occurrence.starts_at).where(Occurrence.event_id == event.id)
+                                .order_by(Occurrence.starts_at)).all()
+    assert [t.astimezone(timezone(timedelta(hours=8))).date() for t in stored] == [
+        date(2026, 12, 5), date(2026, 12, 8), date(2026, 12, 24)]
+
+
+@pytest.mark.parametrize(("rrule", "lunar_rule"), [("  ", None), (None, " \t "), ("", "")])
+def test_blank_rules_mean_a_single_event(db, town, rrule, lunar_rule):
+    event, _ = create_event(_data(town, rrule=rrule, lunar_rule=lunar_rule), now=NOW)
+    assert (event.rrule, event.lunar_rule) == (None, None)
+    assert _only_occurrence(db, event).starts_at == datetime(2026, 12, 5, 11, tzinfo=timezone.utc)
+
+
+def test_rules_are_stored_trimmed_and_in_their_written_out_form(db, town):
+    event, _ = create_event(_data(town, rrule=" freq=weekly;count=2 "), now=NOW)
+    assert event.rrule == "FREQ=WEEKLY;COUNT=2"
+    lunar, _ = create_event(_data(town, starts_local=datetime(2027, 2, 20, 19), ends_local=datetime(2027, 2, 20, 21),
+                                  lunar_rule=" FESTIVAL=元宵节;COUNT=2 "), now=NOW)
+    assert lunar.lunar_rule == "FESTIVAL=元宵节;COUNT=2"
+
+
+def test_an_edition_alone_files_the_event_under_its_programme_and_its_dates_bound_no_warning(db, town):
+    programme = f.program(town)
+    edition = f.edition(programme, starts_on=date(2026, 12, 5), ends_on=date(2026, 12, 31))
+    db.session.commit()
+    event, warnings = create_event(_data(town, edition_id=edition.id), now=NOW)
+    assert (event.program_id, event.edition_id, warnings) == (programme.id, edition.id, [])
+    _, warnings = create_event(_data(town, program_id=programme.id, edition_id=edition.id,
+                                     starts_local=datetime(2026, 12, 31, 19), ends_local=datetime(2026, 12, 31, 21)), now=NOW)
+    assert warnings == []
+    _, warnings = create_event(_data(town, edition_id=edition.id, starts_local=datetime(2026, 12, 4, 19),
+                                     ends_local=datetime(2026, 12, 4, 21)), now=NOW)
+    assert warnings == ["开始日期 2026-12-04 不在届次「2026戏曲进乡村」的日期范围内（2026-12-05 至 2026-12-31）"]
+    _, warnings = create_event(_data(town, edition_id=edition.id, is_all_day=True, starts_local=date(2027, 1, 1),
+                                     ends_local=date(2027, 1, 2)), now=NOW)
+    assert warnings == ["开始日期 2027-01-01 不在届次「2026戏曲进乡村」的日期范围内（2026-12-05 至 2026-12-31）"]
+
+
+def test_an_edition_of_another_programme_is_refused_by_name(db, town):
+    edition = f.edition(f.program(town, slug="xiqu"))
+    other = f.program(town, name="村晚", slug="cunwan")
+    db.session.commit()
+    _refused(db, lambda: create_event(_data(town, program_id=other.id, edition_id=edition.id), now=NOW), "edition_id",
+             "届次「2026戏曲进乡村」不属于所选活动品牌")
+
+
+TEXT_FIELDS = [("title", "标题", 200), ("description", "简介", 20000), ("organiser", "主办单位", 200),
+               ("contact", "联系方式", 200)]
+
+
+@pytest.mark.parametrize(("field", "label", "limit"), TEXT_FIELDS)
+def test_each_text_field_is_stored_cleaned_and_takes_exactly_its_limit(db, town, field, label, limit):
+    # Outer spaces and a control character are dropped before counting: what is left is exactly the limit.
+    event, _ = create_event(_data(town, **{field: "  村" + "晚" * (limit - 1) + "\x00 "}), now=NOW)
+    assert getattr(event, field) == "村" + "晚" * (limit - 1)
+
+
+@pytest.mark.parametrize(("field", "label", "limit"), TEXT_FIELDS)
+def test_each_text_field_refuses_one_character_more_naming_itself(db, town, field, label, limit):
+    _refused(db, lambda: create_event(_data(town, **{field: "晚" * (limit + 1)}), now=NOW), field,
+             f"{label}过长：最多 {limit} 个字符，当前 {limit + 1} 个")
+
+
+@pytest.mark.parametrize(("field", "label", "limit"), TEXT_FIELDS)
+def test_each_text_field_refuses_a_value_that_is_not_text_naming_itself(db, town, field, label, limit):
+    _refused(db, lambda: create_event(_data(town, **{field: 42}), now=NOW), field, f"{label}必须是文本")
 
 
 def test_the_first_and_last_supported_days_are_accepted(db, town):

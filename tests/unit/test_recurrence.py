@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import ast
-from datetime import date, datetime, time, timedelta, timezone
+import time as time_module
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from pathlib import Path
 
 import pytest
@@ -135,6 +136,101 @@ def test_fifth_saturday_of_the_year_and_of_a_month_in_a_yearly_rule() -> None:
     assert [d.date() for d in starts(may)] == [date(2026, 5, 30), date(2027, 5, 29), date(2031, 5, 31)]
 
 
+def test_a_fifth_saturday_missing_from_one_listed_month_does_not_spill_into_the_next() -> None:
+    # February and March 2026-2028 have four Saturdays each: their "5th" (or 5th from the end) would fall in
+    # the neighbouring listed month. Expected dates as dateutil.rrule computes them (checked by hand: March
+    # 2029 has Saturdays 3-31, March 2030 2-30, March 2031 1-29, March 2035 3-31).
+    first = timed(datetime(2026, 1, 1, 9, 30), rrule="FREQ=YEARLY;BYMONTH=2,3;BYDAY=5SA;COUNT=4")
+    assert [d.date() for d in starts(first)][1:] == [date(2029, 3, 31), date(2030, 3, 30), date(2031, 3, 29), date(2035, 3, 31)]
+    last = timed(datetime(2026, 1, 1, 9, 30), rrule="FREQ=YEARLY;BYMONTH=2,3;BYDAY=-5SA;COUNT=4")
+    assert [d.date() for d in starts(last)][1:] == [date(2029, 3, 3), date(2030, 3, 2), date(2031, 3, 1), date(2035, 3, 3)]
+
+
+def test_the_first_and_last_weekday_of_a_year_can_be_new_years_day_and_new_years_eve() -> None:
+    # 2026-01-01 and 2026-12-31 are Thursdays.
+    first = timed(datetime(2026, 1, 1, 9, 30), rrule="FREQ=YEARLY;BYDAY=1TH;COUNT=3")
+    assert [d.date() for d in starts(first)] == [date(2026, 1, 1), date(2027, 1, 7), date(2028, 1, 6)]
+    last = timed(datetime(2026, 1, 1, 9, 30), rrule="FREQ=YEARLY;BYDAY=-1TH;COUNT=3")
+    assert [d.date() for d in starts(last)][1:] == [date(2026, 12, 31), date(2027, 12, 30), date(2028, 12, 28)]
+
+
+@pytest.mark.parametrize(("wkst", "august", "december"), [
+    # RFC 5545 section 3.8.5.3's own example: changing only WKST from MO to SU changes the dates.
+    ("MO", [5, 10, 19, 24], [9, 14, 23, 28]),
+    ("SU", [5, 17, 19, 31], [7, 9, 21, 23]),
+])
+def test_the_week_start_decides_which_days_share_a_fortnight(wkst: str, august: list, december: list) -> None:
+    counted = timed(datetime(1997, 8, 5, 9), rrule=f"FREQ=WEEKLY;INTERVAL=2;COUNT=4;BYDAY=TU,SU;WKST={wkst}")
+    assert [d.date() for d in starts(counted)] == [date(1997, 8, d) for d in august]
+    # The same rhythm in a window months later (the walk starts at the window, not at DTSTART).
+    open_ended = timed(datetime(1997, 8, 5, 9), rrule=f"FREQ=WEEKLY;INTERVAL=2;BYDAY=TU,SU;WKST={wkst}")
+    assert [d.date() for d in starts(open_ended, utc(1997, 12, 1), utc(1997, 12, 31))] == [
+        date(1997, 12, d) for d in december]
+
+
+def test_bysetpos_one_is_the_first_candidate_of_each_month() -> None:
+    # The first working day (Monday to Friday) of each month: 2026-01-01 is a Thursday, 2 February and
+    # 2 March are Mondays, 1 April a Wednesday.
+    spec = timed(datetime(2026, 1, 1, 9), rrule="FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=1;COUNT=4")
+    assert [d.date() for d in starts(spec)] == [date(2026, 1, 1), date(2026, 2, 2), date(2026, 3, 2), date(2026, 4, 1)]
+
+
+def test_a_counted_series_seen_through_a_later_window_shows_only_its_own_last_occurrences() -> None:
+    spec = timed(datetime(2026, 1, 1, 9), rrule="FREQ=DAILY;COUNT=5")
+    assert starts(spec, utc(2026, 1, 3), utc(2026, 1, 31)) == [datetime(2026, 1, d, 9) for d in (3, 4, 5)]
+    lunar_spec = timed(datetime(2026, 3, 3, 19), lunar=LunarRule(festival="元宵节", count=3))
+    # 元宵 2026-03-03, 2027-02-20, 2028-02-09 (lunar-python): a window in 2028-2029 holds only the third.
+    assert starts(lunar_spec, utc(2028, 1, 1), utc(2029, 12, 31)) == [datetime(2028, 2, 9, 19)]
+    assert starts(lunar_spec, utc(2029, 1, 1), utc(2030, 12, 31)) == []
+
+
+@pytest.mark.parametrize(("spec", "field", "third", "fourth"), [
+    (timed(datetime(2026, 1, 1, 9), rrule="FREQ=DAILY"), "rrule", datetime(2026, 1, 3, 9), datetime(2026, 1, 4, 9)),
+    # 元宵 2026-03-03, 2027-02-20, 2028-02-09, 2029-02-27 (lunar-python).
+    (timed(datetime(2026, 3, 3, 9), lunar=LunarRule(festival="元宵节")), "lunar", datetime(2028, 2, 9, 9),
+     datetime(2029, 2, 27, 9)),
+    (timed(datetime(2026, 1, 1, 9), rdates=tuple(datetime(2026, 1, d, 9) for d in (2, 3, 4))), "rdates",
+     datetime(2026, 1, 3, 9), datetime(2026, 1, 4, 9)),
+], ids=["rule", "lunar", "extra dates"])
+def test_an_occurrence_starting_exactly_at_the_horizon_counts_towards_the_limit(spec: SeriesSpec, field: str,
+                                                                                 third: datetime, fourth: datetime) -> None:
+    assert validate(spec, horizon_end=third, max_occurrences=3) == []
+    refused(spec, field, "超过 3 次活动", horizon_end=fourth, max_occurrences=3)
+    refused(spec, field, "超过 2 次活动", horizon_end=third, max_occurrences=2)
+
+
+def test_a_horizon_at_the_very_start_still_counts_the_start_as_an_occurrence() -> None:
+    start = datetime(2026, 1, 2, 9)  # a Friday: an instance only because it is the start
+    # Excluding the start is excluding an occurrence: no "not an occurrence of this series" warning.
+    assert validate(timed(start, rrule="FREQ=WEEKLY;BYDAY=SA", exdates=(start,)), horizon_end=start) == [
+        "开始时间不符合重复规则，但按 RFC 5545 仍算作第一次活动；如不需要，请把开始时间改到规则上的第一天"]
+
+
+@pytest.mark.parametrize("tzid", [None, 8, ""])
+def test_a_zone_that_is_not_a_name_is_refused_on_the_zone_field(tzid) -> None:
+    refused(timed(datetime(2026, 1, 1, 9), tzid=tzid), "tzid", f"未知的时区：{tzid}")
+
+
+def test_every_fifth_month_counts_its_months_from_the_start_across_new_year() -> None:
+    counted = timed(datetime(2026, 11, 15, 9, 30), rrule="FREQ=MONTHLY;INTERVAL=5;COUNT=4")
+    assert [d.date() for d in starts(counted)] == [date(2026, 11, 15), date(2027, 4, 15), date(2027, 9, 15), date(2028, 2, 15)]
+    # Without COUNT, a window far from the start lands on the same months.
+    open_ended = timed(datetime(2026, 11, 15, 9, 30), rrule="FREQ=MONTHLY;INTERVAL=5")
+    assert [d.date() for d in starts(open_ended, utc(2027, 9, 1), utc(2028, 3, 1))] == [date(2027, 9, 15), date(2028, 2, 15)]
+
+
+def test_a_new_years_day_series_until_a_new_years_day_includes_that_day() -> None:
+    spec = timed(datetime(2026, 1, 1, 9, 30), rrule="FREQ=YEARLY;UNTIL=20280101")
+    assert [d.date() for d in starts(spec)] == [date(2026, 1, 1), date(2027, 1, 1), date(2028, 1, 1)]
+
+
+def test_every_third_day_keeps_its_rhythm_in_a_window_that_starts_between_two_occurrences() -> None:
+    spec = timed(datetime(2026, 1, 1, 9, 30), rrule="FREQ=DAILY;INTERVAL=3")
+    # 1 January + 3k days: 2 March is the 20th occurrence after the start (60 days).
+    assert [d.date() for d in starts(spec, utc(2026, 3, 1), utc(2026, 3, 12))] == [
+        date(2026, 3, 2), date(2026, 3, 5), date(2026, 3, 8), date(2026, 3, 11)]
+
+
 @pytest.mark.parametrize(("setpos", "expected"), [
     # Weekend days, February to June 2026: Feb 8 (1st to 28th), Mar 9 (1st to 29th), Apr 8, May 10 (2nd to 31st), Jun 8.
     ("-8", [date(2026, 2, 1), date(2026, 3, 7), date(2026, 4, 4), date(2026, 5, 9), date(2026, 6, 6)]),
@@ -248,10 +344,30 @@ def test_window_overlap_is_half_open() -> None:
     assert expand(spec, utc(2026, 9, 26), utc(2026, 9, 25)) == []  # empty window
 
 
-def test_window_must_be_timezone_aware() -> None:
+class _NoOffset(tzinfo):
+    """A zone object that does not know its offset: as good as none."""
+
+    def utcoffset(self, dt):
+        return None
+
+
+@pytest.mark.parametrize(("window_start", "window_end", "message"), [
+    (datetime(2026, 9, 1), utc(2026, 10, 1), "window_start 必须是带时区的 datetime"),
+    (utc(2026, 9, 1), datetime(2026, 10, 1), "window_end 必须是带时区的 datetime"),
+    (date(2026, 9, 1), utc(2026, 10, 1), "window_start 必须是带时区的 datetime"),
+    (utc(2026, 9, 1), datetime(2026, 10, 1, tzinfo=_NoOffset()), "window_end 必须是带时区的 datetime"),
+])
+def test_window_must_be_timezone_aware(window_start, window_end, message) -> None:
     spec = timed(datetime(2026, 9, 25, 19, 0))
-    with pytest.raises(ValueError, match="带时区"):
-        expand(spec, datetime(2026, 9, 1), utc(2026, 10, 1))
+    with pytest.raises(ValueError) as refused_window:
+        expand(spec, window_start, window_end)
+    assert str(refused_window.value) == message
+
+
+def test_an_empty_window_holds_nothing_even_inside_an_instance() -> None:
+    spec = timed(datetime(2026, 9, 25, 19, 0))  # 11:00-13:00 UTC
+    assert expand(spec, utc(2026, 9, 25, 12), utc(2026, 9, 25, 12)) == []
+    assert [i.start for i in expand(spec, utc(2026, 9, 25, 12), utc(2026, 9, 25, 12, 0, 1))] == [datetime(2026, 9, 25, 19)]
 
 
 def test_recurrence_id_is_the_original_local_start() -> None:
@@ -275,6 +391,33 @@ def test_until_in_utc_is_compared_with_the_utc_instant() -> None:
     base = datetime(2026, 6, 1, 19, 30)  # 11:30 UTC
     assert starts(timed(base, rrule="FREQ=DAILY;UNTIL=20260605T113000Z"))[-1] == datetime(2026, 6, 5, 19, 30)
     assert starts(timed(base, rrule="FREQ=DAILY;UNTIL=20260605T112959Z"))[-1] == datetime(2026, 6, 4, 19, 30)
+
+
+def test_a_utc_until_that_is_already_the_next_local_day_keeps_that_days_occurrence() -> None:
+    # UNTIL 19:00 UTC on 1 March is 03:00 on 2 March in Beijing: the 03:00 occurrence of 2 March is the last.
+    spec = timed(datetime(2026, 2, 27, 3), rrule="FREQ=DAILY;UNTIL=20260301T190000Z")
+    assert starts(spec) == [datetime(2026, 2, d, 3) for d in (27, 28)] + [datetime(2026, 3, d, 3) for d in (1, 2)]
+
+
+@pytest.fixture
+def server_twelve_hours_behind_utc(monkeypatch):
+    monkeypatch.setenv("TZ", "Etc/GMT+12")  # POSIX sign: UTC-12
+    time_module.tzset()
+    yield
+    monkeypatch.undo()
+    time_module.tzset()
+
+
+def test_a_utc_until_does_not_depend_on_the_servers_own_time_zone(server_twelve_hours_behind_utc) -> None:
+    # Kiritimati is UTC+14: UNTIL 10:00 UTC on 1 March is midnight starting 2 March there, 26 hours ahead of
+    # the server's clock; the occurrence at that midnight is still the series' last.
+    spec = timed(datetime(2026, 2, 28, 0, 0), tzid="Pacific/Kiritimati", rrule="FREQ=DAILY;UNTIL=20260301T100000Z")
+    instances = expand(spec, utc(2026, 1, 1), utc(2026, 12, 31))
+    assert [i.start for i in instances] == [datetime(2026, 2, 28), datetime(2026, 3, 1), datetime(2026, 3, 2)]
+    # The instants are given in UTC, not in the server's zone (feeds print them as they are).
+    assert [i.start_utc.utcoffset() for i in instances] == [timedelta(0)] * 3
+    # A window ending 11:00 UTC on 28 February holds the midnight starting 1 March in Kiritimati (10:00 UTC).
+    assert [i.start for i in expand(spec, utc(2026, 2, 28, 9), utc(2026, 2, 28, 11))] == [datetime(2026, 3, 1)]
 
 
 def test_floating_and_date_until_are_local() -> None:
@@ -366,6 +509,12 @@ def test_lunar_series_stops_at_end_of_supported_range() -> None:
     assert all(d <= date(2099, 12, 31) for d in got)
 
 
+def test_a_lunar_series_reaches_the_last_supported_day() -> None:
+    # 2099-12-31 is lunar 2099-11-20; lunar 2098-11-20 is 2098-12-12 (lunar-python).
+    spec = SeriesSpec(start=date(2098, 12, 12), end=date(2098, 12, 13), lunar=parse_lunar_rule("LUNAR=11-20"))
+    assert starts(spec, utc(2098, 1, 1), utc(2100, 1, 2)) == [date(2098, 12, 12), date(2099, 12, 31)]
+
+
 def test_lunar_dtstart_off_rule_is_an_instance_with_a_warning() -> None:
     spec = SeriesSpec(start=date(2026, 1, 1), end=date(2026, 1, 2), lunar=LunarRule(festival="元宵节", count=1))
     assert starts(spec) == [date(2026, 1, 1), date(2026, 3, 3)]
@@ -380,6 +529,8 @@ def test_missing_lunar_day_policies() -> None:
     base = dict(start=date(2024, 2, 9), end=date(2024, 2, 10))
     skip = SeriesSpec(**base, lunar=parse_lunar_rule("LUNAR=12-30;MISSING=SKIP"))
     assert starts(skip, utc(2024, 1, 1), utc(2026, 12, 31)) == [date(2024, 2, 9)]
+    # Skipping goes on past the short years: 腊月 of lunar 2029 and 2032 has 30 days (lunar-python).
+    assert starts(skip, utc(2024, 1, 1), utc(2033, 12, 31)) == [date(2024, 2, 9), date(2030, 2, 2), date(2033, 1, 30)]
     last = SeriesSpec(**base, lunar=parse_lunar_rule("LUNAR=12-30;MISSING=LAST_DAY"))
     assert starts(last, utc(2024, 1, 1), utc(2026, 12, 31)) == [date(2024, 2, 9), date(2025, 1, 28), date(2026, 2, 16)]
     error = SeriesSpec(**base, lunar=parse_lunar_rule("LUNAR=12-30"))
@@ -782,12 +933,20 @@ def test_expanding_a_daily_series_over_18_months_visits_each_day_once(periods_vi
     assert len(periods_visited) <= 546 + 2
 
 
-def test_work_grows_with_the_window_not_the_age_of_the_series(periods_visited) -> None:
-    old = timed(datetime(1901, 1, 1, 19, 30), rrule="FREQ=DAILY")
+@pytest.mark.parametrize(("start", "rule", "expected", "first_period", "most_periods"), [
+    (date(1901, 1, 1), "FREQ=DAILY", [date(2099, 6, d) for d in range(1, 8)], date(2099, 5, 30), 10),
+    (date(1901, 1, 5), "FREQ=WEEKLY;BYDAY=SA", [date(2099, 6, 6)], date(2099, 5, 25), 3),
+    (date(1901, 1, 3), "FREQ=MONTHLY;BYMONTHDAY=3", [date(2099, 6, 3)], date(2099, 5, 1), 2),
+    (date(1901, 6, 1), "FREQ=YEARLY;BYMONTH=6;BYMONTHDAY=3", [date(2099, 6, 3)], date(2099, 1, 1), 1),
+])
+def test_work_grows_with_the_window_not_the_age_of_the_series(periods_visited, start, rule, expected, first_period,
+                                                               most_periods) -> None:
+    old = timed(datetime.combine(start, time(19, 30)), rrule=rule)
     week = expand(old, utc(2099, 6, 1), utc(2099, 6, 8))
-    assert [i.start.date() for i in week] == [date(2099, 6, d) for d in range(1, 8)]
-    # Two centuries of history, yet only the days around the week are looked at.
-    assert min(periods_visited) >= date(2099, 5, 30) and len(periods_visited) <= 10
+    assert [i.start.date() for i in week] == expected
+    # Two centuries of history, yet only the periods (days, weeks, months, years) that reach the week (with the
+    # day of slack before it for time zones) are looked at.
+    assert min(periods_visited) >= first_period and len(periods_visited) <= most_periods
 
 
 def test_rule_without_occurrences_stops_at_the_window_not_year_9999(periods_visited) -> None:
@@ -834,3 +993,32 @@ def test_lunar_series_from_the_first_supported_day() -> None:
 def test_specs_with_list_fields_still_work() -> None:
     spec = timed(START, rrule="FREQ=WEEKLY;COUNT=2", exdates=[datetime(2026, 1, 10, 9, 30)])  # type: ignore[arg-type]
     assert starts(spec) == [START]
+
+
+@pytest.mark.parametrize(("spec", "field", "message"), [
+    (SeriesSpec(start="2026-01-03", end="2026-01-04"), "start", "开始时间必须是日期或日期时间"),  # type: ignore[arg-type]
+    (SeriesSpec(start=START, end=date(2026, 1, 4)), "end",
+     "结束时间与开始时间的类型不一致：全天活动的结束也必须是日期，定时活动的结束必须是日期时间"),
+    (SeriesSpec(start=START, end=(START + timedelta(hours=1)).replace(tzinfo=UTC)), "end",
+     "结束时间必须是不带时区的本地时间（时区由 tzid 指定）"),
+    (SeriesSpec(start=START, end=START - timedelta(minutes=1)), "end", "结束时间早于开始时间"),
+    (SeriesSpec(start=START, end=START), "end", "结束时间必须晚于开始时间"),
+    (timed(START, rrule="FREQ=DAILY", lunar=LunarRule(festival="元宵节")), "lunar", "重复规则与农历规则只能二选一"),
+    (timed(START, rrule="FREQ=DAILY;UNTIL=20260102"), "rrule", "UNTIL 早于开始时间"),
+    (timed(START, lunar=LunarRule(festival="元宵节", until=date(2026, 1, 2))), "lunar", "UNTIL 早于开始时间"),
+    (timed(START, exdates="2026-01-10"), "exdates", "排除日期必须是日期的列表"),
+])
+def test_a_malformed_start_or_end_gets_its_exact_message(spec: SeriesSpec, field: str, message: str) -> None:
+    assert str(refused(spec, field, message)) == message
+
+
+def test_something_that_is_not_a_series_is_a_programming_error() -> None:
+    with pytest.raises(TypeError) as wrong:
+        expand({"start": START}, utc(2026, 1, 1), utc(2026, 2, 1))  # type: ignore[arg-type]
+    assert str(wrong.value) == "spec must be a SeriesSpec"
+
+
+def test_an_all_day_series_reads_only_the_date_of_a_timed_until() -> None:
+    # 17:00 UTC on 4 June is already 5 June 01:00 in Beijing, but the rule's UNTIL day is 4 June.
+    spec = SeriesSpec(start=date(2026, 6, 1), end=date(2026, 6, 2), rrule="FREQ=DAILY;UNTIL=20260604T170000Z")
+    assert starts(spec) == [date(2026, 6, d) for d in (1, 2, 3, 4)]

@@ -123,6 +123,9 @@ def test_an_excluded_day_is_checked_from_its_midnight_up_to_the_horizon():
 @pytest.mark.parametrize("rule,days", [
     ("FREQ=DAILY;BYMONTH=2;BYMONTHDAY=29", 2),  # the longest healthy daily gap is a day, plus a day's margin
     ("FREQ=DAILY;INTERVAL=2;BYMONTH=2;BYMONTHDAY=29", 3),
+    # 29 February 2028 is a Tuesday; the next February Tuesday is in 2029.
+    ("FREQ=WEEKLY;BYMONTH=2", 8),
+    ("FREQ=WEEKLY;INTERVAL=2;BYMONTH=2", 15),
     ("FREQ=MONTHLY;BYMONTH=2;BYMONTHDAY=29", 32),
 ])
 def test_the_only_the_start_warning_waits_one_healthy_gap_of_the_rule(rule, days):
