@@ -12,10 +12,13 @@ triggers on SQLite (migration 91a60076d769). A flush that breaks it is turned in
 """
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left, bisect_right, insort
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import inspect, select
@@ -30,6 +33,7 @@ from calendar_app.venues.models import Venue
 #: days plus the longest changeover, a day): the lower bound keeps the index scan to the window.
 HOLD_REACH = timedelta(days=33)
 _MAX_LISTED = 50
+_CACHE_KEY = "conflicts.holders"
 
 
 @dataclass(frozen=True)
@@ -166,19 +170,14 @@ def find_clashes(candidates: list[Occurrence], venues: dict[int, Venue]) -> list
     own_ids |= {o.id for o in db.session.deleted if isinstance(o, Occurrence) and o.id is not None}
     for venue_id, wanted in by_venue.items():
         wanted.sort(key=lambda o: o.starts_at)
-        low = wanted[0].starts_at - HOLD_REACH
+        first = wanted[0].starts_at
         high = max(o.blocks_until for o in wanted)
-        with db.session.no_autoflush:
-            rows = db.session.execute(
-                select(Occurrence.id, Occurrence.event_id, Occurrence.starts_at, Occurrence.ends_at,
-                       Occurrence.blocks_until, Event.title)
-                .join(Event, Event.id == Occurrence.event_id)
-                .where(Occurrence.venue_id == venue_id, Occurrence.holds_venue.is_(True),
-                       Occurrence.starts_at >= low, Occurrence.starts_at < high)
-                .order_by(Occurrence.starts_at)
-                .execution_options(unscoped=True)  # another town's booking at a shared venue counts too
-            ).all()
-        held = [r for r in rows if r.id not in own_ids]
+        cache: HolderCache | None = db.session.info.get(_CACHE_KEY)
+        if cache is not None and cache.covers(venue_id, first, high):
+            rows = cache.holders(venue_id, first, high)
+        else:
+            rows = _stored_holders([venue_id], first, high)[venue_id]
+        held = [r for r in rows if r.id is None or r.id not in own_ids]
         # Stored holders of one venue never overlap (the database sees to it), so sorted by start
         # they are sorted by end too: the holders meeting [start, until) are one slice, found by bisection.
         starts = [r.starts_at for r in held]
@@ -195,6 +194,79 @@ def find_clashes(candidates: list[Occurrence], venues: dict[int, Venue]) -> list
                                      earlier.starts_at, earlier.ends_at, venue_id, venue_name, later.starts_at))
     clashes.sort(key=lambda c: (c.wanted_start, c.start))
     return clashes
+
+
+class Holder(NamedTuple):
+    """An occurrence holding its venue, as the clash check reads it (id None: inserted in this
+    transaction by a bulk write, its id not read back)."""
+
+    id: int | None
+    event_id: int
+    starts_at: datetime
+    ends_at: datetime
+    blocks_until: datetime
+    title: str
+
+
+def _stored_holders(venue_ids: list[int], first: datetime, high: datetime) -> dict[int, list[Holder]]:
+    """Per venue, the stored holders still busy at `first` and starting before `high`, by start."""
+    o = Occurrence
+    with db.session.no_autoflush:
+        rows = db.session.execute(
+            select(o.venue_id, o.id, o.event_id, o.starts_at, o.ends_at, o.blocks_until, Event.title)
+            .join(Event, Event.id == o.event_id)
+            .where(o.venue_id.in_(venue_ids) if len(venue_ids) > 1 else o.venue_id == venue_ids[0],
+                   o.holds_venue.is_(True),
+                   # Only holders still busy at the first start can meet a candidate (the lower
+                   # bound on starts_at keeps the index scan to the window).
+                   o.starts_at >= first - HOLD_REACH, o.starts_at < high, o.blocks_until > first)
+            .order_by(o.starts_at)
+            .execution_options(unscoped=True)  # another town's booking at a shared venue counts too
+        ).all()
+    by_venue: dict[int, list[Holder]] = {vid: [] for vid in venue_ids}
+    for venue_id, *holder in rows:
+        by_venue[venue_id].append(Holder(*holder))
+    return by_venue
+
+
+class HolderCache:
+    """The holders of some venues over a span, read in one query, for a run of creations (a spreadsheet
+    import of thousands of rows): each new booking is checked in memory instead of by a query of its
+    own, and joins the cache once stored. A check outside the span still asks the database; and the
+    database's own rule (exclusion constraint, triggers) still refuses a concurrent booking that won a
+    race, as for every write. Not for edits: a moved or cancelled holder would stay in the cache."""
+
+    def __init__(self, venue_ids: set[int], lo: datetime, hi: datetime):
+        self.lo, self.hi = lo, hi
+        self.by_venue = _stored_holders(sorted(venue_ids), lo, hi) if venue_ids else {}
+
+    def covers(self, venue_id: int, first: datetime, high: datetime) -> bool:
+        return venue_id in self.by_venue and self.lo <= first and high <= self.hi
+
+    def holders(self, venue_id: int, first: datetime, high: datetime) -> list[Holder]:
+        held = self.by_venue[venue_id]
+        # Holders of one venue never overlap: sorted by start, they are sorted by end too.
+        ends = [h.blocks_until for h in held]
+        return held[bisect_right(ends, first):bisect_left(held, high, key=lambda h: h.starts_at)]
+
+    def add(self, event: Event, stored: list[Occurrence | NewOccurrence]) -> None:
+        for occ in stored:
+            held = self.by_venue.get(occ.venue_id)
+            if held is not None and self.lo <= occ.blocks_until and occ.starts_at < self.hi:
+                insort(held, Holder(occ.id, event.id, occ.starts_at, occ.ends_at, occ.blocks_until, event.title),
+                       key=lambda h: h.starts_at)
+
+
+@contextmanager
+def cached_holders(venue_ids: set[int], lo: datetime, hi: datetime) -> Iterator[HolderCache]:
+    """Check the bookings made inside the block against one read of the venues' holders in [lo, hi)."""
+    if db.session.info.get(_CACHE_KEY) is not None:
+        raise RuntimeError("holder caches do not nest")
+    cache = db.session.info[_CACHE_KEY] = HolderCache(venue_ids, lo, hi)
+    try:
+        yield cache
+    finally:
+        db.session.info.pop(_CACHE_KEY, None)
 
 
 def is_hold_violation(exc: IntegrityError) -> bool:
@@ -220,6 +292,9 @@ def _flush_checked(event: Event, holders: list[Occurrence | NewOccurrence], venu
             raise
         raise VenueConflict(None, ZoneInfo(event.timezone), venue_name=pending[0][1] if pending else "",
                             pending=pending) from None
+    cache: HolderCache | None = db.session.info.get(_CACHE_KEY)
+    if cache is not None:
+        cache.add(event, holders)
 
 
 def _clashes_for_keys(pending: list[tuple]) -> list[Clash]:

@@ -10,18 +10,22 @@ import is rolled back and nothing remains.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import timedelta
+from contextlib import nullcontext
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
 
+from calendar_app import clock
 from calendar_app.accounts import scope as scoping
 from calendar_app.accounts.models import User
 from calendar_app.accounts.scope import ScopeError
 from calendar_app.areas.models import Area
+from calendar_app.audit.services import batched as audit_batched
 from calendar_app.db import ValidationError
 from calendar_app.events import workflow
-from calendar_app.events.conflicts import VenueConflict
+from calendar_app.events import services
+from calendar_app.events.conflicts import HOLD_REACH, VenueConflict, cached_holders
 from calendar_app.extensions import db
 from calendar_app.imports.report import ImportResult, RowError
 from calendar_app.imports.sheet import SheetRow, read_sheet
@@ -180,40 +184,65 @@ def _run(actor: User, planned: list[tuple[SheetRow, dict | None]], *, dry_run: b
     tz = ZoneInfo(current_app.config["CALENDAR_TIMEZONE"])
     rows_by_event: dict[int, int] = {}
     whole = db.session.begin_nested()
-    try:
-        for row, payload in planned:
-            if payload is None:
-                result.errors += row.errors
-                continue
-            try:
-                if careful:
-                    with db.session.begin_nested():
+    # The audit rows wait in memory and go in with one INSERT at the end, when the import is kept.
+    # A clean file's bookings are checked against one read of its venues' holders, not a query per row
+    # (the careful pass, which reports each bad row, asks the database row by row).
+    holders = nullcontext() if careful else _holder_cache(planned, tz)
+    with audit_batched() as audit, holders:
+        try:
+            for row, payload in planned:
+                if payload is None:
+                    result.errors += row.errors
+                    continue
+                try:
+                    if careful:
+                        with db.session.begin_nested():
+                            event, warnings = _create(actor, payload)
+                    else:
                         event, warnings = _create(actor, payload)
+                except VenueConflict as exc:
+                    if not careful:
+                        whole.rollback()
+                        return None
+                    result.errors.append(RowError(row.number, "场馆", clash_message(exc, rows_by_event, tz)))
+                except (ValidationError, ScopeError) as exc:
+                    if not careful:
+                        whole.rollback()
+                        return None
+                    result.errors.append(RowError(row.number, FIELD_COLUMNS.get(exc.field or "", None), exc.message))
                 else:
-                    event, warnings = _create(actor, payload)
-            except VenueConflict as exc:
-                if not careful:
-                    whole.rollback()
-                    return None
-                result.errors.append(RowError(row.number, "场馆", clash_message(exc, rows_by_event, tz)))
-            except (ValidationError, ScopeError) as exc:
-                if not careful:
-                    whole.rollback()
-                    return None
-                result.errors.append(RowError(row.number, FIELD_COLUMNS.get(exc.field or "", None), exc.message))
-            else:
-                rows_by_event[event.id] = row.number
-                result.created_ids.append(event.id)
-                result.warnings += [f"第 {row.number} 行：{w}" for w in warnings]
-    except BaseException:
-        whole.rollback()
-        raise
+                    rows_by_event[event.id] = row.number
+                    result.created_ids.append(event.id)
+                    result.warnings += [f"第 {row.number} 行：{w}" for w in warnings]
+            if not result.errors and not dry_run:
+                audit.write()
+        except BaseException:
+            whole.rollback()
+            raise
     if result.errors or dry_run:
         whole.rollback()
         result.created_ids = []
     else:
         whole.commit()
     return result
+
+
+#: Fewer rows than this are checked against the database row by row (reading the venues' holders
+#: over the sheet's whole span would cost more than the queries it saves).
+CACHE_HOLDERS_FROM = 20
+
+
+def _holder_cache(planned: list[tuple[SheetRow, dict | None]], tz: ZoneInfo):
+    """The venue holders every row of the sheet may meet: from the day before its first date to the
+    horizon of its last (no occurrence is stored beyond it), plus the longest instance and changeover."""
+    rows = [(row, payload) for row, payload in planned if payload is not None and payload.get("venue")]
+    if len(rows) < CACHE_HOLDERS_FROM:
+        return nullcontext()
+    first = min(row.day for row, _payload in rows)
+    last = max(row.day for row, _payload in rows)
+    lo = datetime.combine(first - timedelta(days=1), time(0), tz)
+    hi = services.horizon_end(last, tz, clock.now()) + HOLD_REACH
+    return cached_holders({payload["venue"] for _row, payload in rows}, lo, hi)
 
 
 def _create(actor: User, payload: dict):

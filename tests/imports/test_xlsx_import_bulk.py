@@ -1,0 +1,106 @@
+"""A long schedule sheet (a district's season, thousands of rows) is checked against one read of its
+venues' bookings and audited in one insert, and still finds every clash a short sheet would find."""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from datetime import date, time, timedelta
+
+from sqlalchemy import event as sa_event
+from sqlalchemy import func, select
+
+from calendar_app.audit.models import AuditLog
+from calendar_app.events.models import Event
+from calendar_app.imports.xlsx_import import CACHE_HOLDERS_FROM
+from tests.imports.conftest import row, sheet_bytes, upload
+
+FIRST_DAY = date(2026, 12, 7)
+
+
+def _long_sheet(rows: int, **changes) -> list[list]:
+    """`rows` evenings, one a day at the village square from FIRST_DAY on (no clashes among them)."""
+    sheet = [row(title=f"冬季村晚·第{i + 1}场", day=FIRST_DAY + timedelta(days=i)) for i in range(rows)]
+    for index, values in changes.items():
+        sheet[int(index.removeprefix("row"))] = values
+    return sheet
+
+
+@contextmanager
+def _statements(db):
+    seen: list[tuple[str, bool, int]] = []
+
+    def watch(_conn, _cursor, statement, parameters, _context, executemany):
+        seen.append((" ".join(statement.split()).upper(), executemany, len(parameters) if executemany else 1))
+
+    sa_event.listen(db.engine, "before_cursor_execute", watch)
+    try:
+        yield seen
+    finally:
+        sa_event.remove(db.engine, "before_cursor_execute", watch)
+
+
+def test_a_long_clean_sheet_reads_the_venue_bookings_once_and_writes_the_audit_in_one_insert(client, db, world,
+                                                                                          edition_url):
+    rows = CACHE_HOLDERS_FROM + 10
+    content = sheet_bytes(_long_sheet(rows))
+    with _statements(db) as seen:
+        response = upload(client, edition_url, content, world.auth("coord"))
+    assert response.status_code == 201, response.json
+    holder_reads = [s for s in seen if s[0].startswith("SELECT") and "HOLDS_VENUE" in s[0]]
+    assert len(holder_reads) == 1
+    audit_inserts = [s for s in seen if s[0].startswith("INSERT INTO AUDIT_LOG")]
+    assert [(executemany, count) for _sql, executemany, count in audit_inserts] == [(True, rows)]
+    db.session.rollback()
+    audited = db.session.execute(select(AuditLog.entity_id, AuditLog.changes, AuditLog.user_id)
+                                 .where(AuditLog.action == "event.create")).all()
+    assert sorted(a.entity_id for a in audited) == sorted(response.json["event_ids"])
+    assert {a.changes["title"] for a in audited} == {f"冬季村晚·第{i + 1}场" for i in range(rows)}
+    assert {a.user_id for a in audited} == {world.users["coord"].id}
+
+
+def test_a_short_sheet_is_checked_row_by_row(client, db, world, edition_url):
+    """Reading every booking of the sheet's span would cost more than the few queries it saves."""
+    content = sheet_bytes(_long_sheet(3))
+    with _statements(db) as seen:
+        response = upload(client, edition_url, content, world.auth("coord"))
+    assert response.status_code == 201, response.json
+    assert len([s for s in seen if s[0].startswith("SELECT") and "HOLDS_VENUE" in s[0]]) == 3
+
+
+def test_in_a_long_sheet_a_row_meeting_an_earlier_row_of_the_sheet_is_a_clash(client, db, world, edition_url):
+    late = CACHE_HOLDERS_FROM + 4
+    clashing = row(title="电影放映", day=FIRST_DAY + timedelta(days=2), start=time(20, 0), end=time(22, 0))
+    content = sheet_bytes(_long_sheet(late + 1, **{f"row{late}": clashing}))
+    response = upload(client, edition_url, content, world.auth("coord"))
+    assert response.status_code == 422, response.json
+    [error] = response.json["errors"]
+    # Sheet row numbers count the header: list index 2 is sheet row 4, index `late` is row late + 2.
+    assert error["row"] == late + 2 and error["column"] == "场馆"
+    assert "本表第 4 行「冬季村晚·第3场」" in error["message"]
+    db.session.rollback()
+    assert db.session.scalar(select(func.count()).select_from(Event)) == 0
+    assert db.session.scalar(select(func.count()).select_from(AuditLog).where(AuditLog.action == "event.create")) == 0
+
+
+def test_in_a_long_sheet_a_weekly_series_meeting_a_booking_made_before_the_import_is_a_clash(client, db, world,
+                                                                                           edition_url):
+    # Stored before the import, on the series' 8th Saturday, after the sheet's other rows.
+    booked = client.post("/api/v1/events", headers=world.auth("staff"), json={
+        "title": "岁末大戏", "area": world.areas["dongya"].id, "venue": world.venues["dongya_square"].id,
+        "edition": world.edition.id, "starts_local": "2027-01-23T18:00", "ends_local": "2027-01-23T19:40"})
+    assert booked.status_code == 201, booked.json
+    late = CACHE_HOLDERS_FROM + 2
+    mornings = [row(title=f"冬季晨练·第{i + 1}场", day=FIRST_DAY + timedelta(days=i), start=time(7, 0), end=time(8, 0))
+                for i in range(late)]
+    # Ends 17:45: the square's 30-minute changeover reaches past 18:00.
+    series = row(title="周六戏曲", day=date(2026, 12, 5), start=time(16, 0), end=time(17, 45), repeat="每周六，共8次")
+    response = upload(client, edition_url, sheet_bytes(mornings + [series]), world.auth("coord"))
+    assert response.status_code == 422, response.json
+    [error] = response.json["errors"]
+    assert error["row"] == late + 2 and "已有活动「岁末大戏」" in error["message"], error
+    db.session.rollback()
+    assert db.session.scalar(select(func.count()).select_from(Event)) == 1
+    # Ending at 17:30 leaves the changeover free: the same sheet goes in.
+    series[6] = time(17, 30)
+    response = upload(client, edition_url, sheet_bytes(mornings + [series]), world.auth("coord"))
+    assert response.status_code == 201, response.json
+    assert response.json["created"] == late + 1
