@@ -12,7 +12,7 @@ triggers on SQLite (migration 91a60076d769). A flush that breaks it is turned in
 """
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right, insort
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -239,22 +239,27 @@ class HolderCache:
     def __init__(self, venue_ids: set[int], lo: datetime, hi: datetime):
         self.lo, self.hi = lo, hi
         self.by_venue = _stored_holders(sorted(venue_ids), lo, hi) if venue_ids else {}
+        # Holders of one venue never overlap: sorted by start, they are sorted by end too.
+        self._starts = {vid: [h.starts_at for h in held] for vid, held in self.by_venue.items()}
+        self._ends = {vid: [h.blocks_until for h in held] for vid, held in self.by_venue.items()}
 
     def covers(self, venue_id: int, first: datetime, high: datetime) -> bool:
         return venue_id in self.by_venue and self.lo <= first and high <= self.hi
 
     def holders(self, venue_id: int, first: datetime, high: datetime) -> list[Holder]:
-        held = self.by_venue[venue_id]
-        # Holders of one venue never overlap: sorted by start, they are sorted by end too.
-        ends = [h.blocks_until for h in held]
-        return held[bisect_right(ends, first):bisect_left(held, high, key=lambda h: h.starts_at)]
+        """The holders still busy at `first` that start before `high`."""
+        return self.by_venue[venue_id][bisect_right(self._ends[venue_id], first):bisect_left(self._starts[venue_id], high)]
 
     def add(self, event: Event, stored: list[Occurrence | NewOccurrence]) -> None:
         for occ in stored:
             held = self.by_venue.get(occ.venue_id)
-            if held is not None and self.lo <= occ.blocks_until and occ.starts_at < self.hi:
-                insort(held, Holder(occ.id, event.id, occ.starts_at, occ.ends_at, occ.blocks_until, event.title),
-                       key=lambda h: h.starts_at)
+            if held is None or occ.blocks_until <= self.lo or occ.starts_at >= self.hi:
+                continue
+            starts = self._starts[occ.venue_id]
+            i = bisect_left(starts, occ.starts_at)
+            starts.insert(i, occ.starts_at)
+            self._ends[occ.venue_id].insert(i, occ.blocks_until)
+            held.insert(i, Holder(occ.id, event.id, occ.starts_at, occ.ends_at, occ.blocks_until, event.title))
 
 
 @contextmanager
