@@ -112,9 +112,11 @@ def bench(url: str, label: str, rows: int) -> None:
     with timer() as dry_time:
         checked = post(True)
     assert checked.status_code == 200, checked.get_json()
+    statements = _counting(app)
     with timer() as import_time:
         response = post(False)
     assert response.status_code == 201, response.get_json()
+    statements = statements()
     with app.app_context():
         events = db.session.scalar(select(func.count()).select_from(Event))
         occurrences = db.session.scalar(select(func.count()).select_from(Occurrence))
@@ -124,6 +126,29 @@ def bench(url: str, label: str, rows: int) -> None:
     print(f"  dry run over HTTP (checks, no commit): {dry_time():6.2f} s")
     print(f"  import over HTTP (one transaction):    {import_time():6.2f} s  ({import_time() / rows * 1000:.1f} ms per row;"
           f" goal <= 10 s)")
+    print(f"  SQL statements in the import:          {statements:6d}    ({statements / rows:.2f} per row)")
+
+
+def _counting(app):
+    """Count the SQL statements sent from now on; call the result to stop and get the count (a figure the
+    machine's load does not change)."""
+    from sqlalchemy import event
+
+    from calendar_app.extensions import db
+
+    with app.app_context():
+        engine = db.engine
+    seen = [0]
+
+    def count(*_args):
+        seen[0] += 1
+
+    event.listen(engine, "before_cursor_execute", count)
+
+    def stop() -> int:
+        event.remove(engine, "before_cursor_execute", count)
+        return seen[0]
+    return stop
 
 
 def main() -> None:
