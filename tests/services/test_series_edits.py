@@ -14,8 +14,9 @@ from sqlalchemy import select
 from calendar_app.audit.models import AuditLog
 from calendar_app.db import ValidationError
 from calendar_app.events.models import Event, Occurrence
-from calendar_app.events.services import (EventData, create_event, edit_occurrence,
-                                          extend_occurrences, set_status, split_series, update_series)
+from calendar_app.events.conflicts import VenueConflict
+from calendar_app.events.services import (EventData, create_event, edit_occurrence, extend_occurrences,
+                                          report_attendance, set_featured, set_status, split_series, update_series)
 from tests import factories as f
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -599,18 +600,6 @@ def test_a_split_where_the_utc_date_is_the_day_before_keeps_the_local_day_apart(
     assert _local_days(db, new_event)[0] == date(2027, 2, 20)
 
 
-@pytest.fixture
-def server_in_beijing(monkeypatch):
-    """The process runs with TZ=Asia/Shanghai, as a server in China may."""
-    import time
-
-    monkeypatch.setenv("TZ", "Asia/Shanghai")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
-
-
 def test_the_old_rule_ends_in_utc_whatever_the_servers_zone(db, town, server_in_beijing):
     data = _saturdays(town, timezone="Europe/London", starts_local=datetime(2026, 1, 3, 14, 30),
                       ends_local=datetime(2026, 1, 3, 16, 30))
@@ -726,3 +715,162 @@ def test_moving_onto_another_booking_needs_and_records_the_staff_reason(db, town
     (entry,) = _audit(db, "venue.clash_override")
     assert entry.user_id == user.id and entry.changes["reason"] == "同一场地联合举办"
 
+
+
+# --- attendance and highlights ------------------------------------------------------------------------
+
+def test_reported_attendance_and_its_correction_are_audited_with_the_figure_they_replace(db, town, user):
+    occurrence = _single(db, town)  # Saturday 2026-01-03, long before NOW
+    report_attendance(occurrence, 50, user_id=user.id, now=NOW)
+    report_attendance(occurrence, 60, user_id=user.id, now=LATER)
+    entries = _audit(db, "occurrence.attendance")
+    assert [(e.entity_type, e.entity_id, e.user_id) for e in entries] == [("occurrence", occurrence.id, user.id)] * 2
+    assert [e.changes for e in entries] == [{"attendance": [None, 50]}, {"attendance": [50, 60]}]
+    assert (occurrence.attendance, occurrence.attendance_reported_at) == (60, LATER)
+
+
+def test_featuring_an_event_and_taking_it_out_again_are_each_stored_and_audited_once(db, town, user):
+    event, _ = create_event(_saturdays(town), now=NOW)
+    assert set_featured(event, True, user_id=user.id) is True
+    assert set_featured(event, True, user_id=user.id) is False
+    db.session.expire_all()
+    event = db.session.get(Event, event.id)
+    assert event.is_featured is True
+    assert set_featured(event, False, user_id=user.id) is True
+    db.session.expire_all()
+    assert db.session.get(Event, event.id).is_featured is False
+    entries = _audit(db, "event.featured")
+    assert [(e.entity_type, e.entity_id, e.user_id) for e in entries] == [("event", event.id, user.id)] * 2
+    assert [e.changes for e in entries] == [{"is_featured": [False, True]}, {"is_featured": [True, False]}]
+
+
+# --- what a whole-series edit keeps, drops and checks again --------------------------------------------
+
+def test_a_whole_series_edit_keeps_the_dates_excluded_from_it(db, town):
+    event, _ = create_event(_saturdays(town, exdates=["2026-01-10T14:30"]), now=NOW)
+    data = EventData.from_event(event)
+    data.title = "非遗周六课堂"
+    update_series(event, data, now=LATER)
+    assert event.exdates == ["2026-01-10T14:30"]
+    assert date(2026, 1, 10) not in _local_days(db, event) and len(_rows(db, event)) == 12
+
+
+def _to_sundays(event) -> EventData:
+    data = EventData.from_event(event)
+    data.rrule = "FREQ=WEEKLY;BYDAY=SU;UNTIL=20260328T235959Z"
+    data.starts_local, data.ends_local = datetime(2026, 1, 4, 14, 30), datetime(2026, 1, 4, 16, 30)
+    return data
+
+
+def test_a_series_moved_to_another_weekday_drops_the_cancellation_of_an_old_day(db, town):
+    event, _ = create_event(_saturdays(town), now=NOW)
+    edit_occurrence(_rows(db, event)[1], cancelled=True, reason="场地维修", now=NOW)
+    update_series(event, _to_sundays(event), now=LATER)
+    assert _local_days(db, event) == [date(2026, 1, 4) + timedelta(weeks=n) for n in range(12)]
+    assert [o.status for o in _rows(db, event)] == ["scheduled"] * 12
+
+
+def test_a_series_moved_to_another_weekday_hints_at_its_new_days_and_the_day_held_before(db, town):
+    from calendar_app.festivals.services import sync_official_days
+
+    sync_official_days([2026])
+    event, _ = create_event(_saturdays(town), now=NOW)
+    report_attendance(_rows(db, event)[0], 120, now=NOW)  # Saturday 3 January (元旦) took place
+    _, warnings = update_series(event, _to_sundays(event), now=LATER)
+    # The held Saturday stays; the Sundays 4 January .. 22 March replace the other Saturdays (14, 21 and 28
+    # February among them, a 调休 working day, 春节 and a 调休 working day: no hint names them any more).
+    assert _local_days(db, event) == [date(2026, 1, 3)] + [date(2026, 1, 4) + timedelta(weeks=n) for n in range(12)]
+    assert warnings == [
+        "有场次安排在调休上班日：1月4日（元旦调休），观众可能较少",
+        "有场次安排在法定节假日：1月3日（元旦）、2月15日（春节）、2月22日（春节），请确认场馆开放与人员安排",
+    ]
+
+
+def test_a_cancelled_occurrence_on_a_holiday_gives_no_hint_after_a_whole_series_edit(db, town):
+    from calendar_app.festivals.services import sync_official_days
+
+    sync_official_days([2026])
+    event, _ = create_event(_saturdays(town), now=NOW)
+    holiday = _rows(db, event)[7]
+    assert holiday.starts_at.astimezone(SH).date() == date(2026, 2, 21)  # 春节
+    edit_occurrence(holiday, cancelled=True, reason="春节闭馆", now=NOW)
+    data = EventData.from_event(event)
+    data.title = "非遗周六课堂"
+    _, warnings = update_series(event, data, now=LATER)
+    assert warnings == [
+        "有场次安排在调休上班日：2月14日（春节调休）、2月28日（春节调休），观众可能较少",
+        "有场次安排在法定节假日：1月3日（元旦），请确认场馆开放与人员安排",
+    ]
+
+
+@pytest.mark.parametrize(("before", "after"), [(15, 16), (16, 15)])
+def test_a_cancelled_day_stays_cancelled_when_the_series_time_crosses_midnight_in_the_servers_zone(
+        db, town, server_in_beijing, before, after):
+    # London in January is UTC+0: 15:00 there is 23:00 in Beijing, 16:00 there is 00:00 the next day in Beijing.
+    event, _ = create_event(_saturdays(town, timezone="Europe/London", rrule="FREQ=WEEKLY;COUNT=4",
+                                       starts_local=datetime(2026, 1, 3, before),
+                                       ends_local=datetime(2026, 1, 3, before, 45)), now=NOW)
+    cancelled = _rows(db, event)[1]
+    edit_occurrence(cancelled, cancelled=True, reason="场地维修", now=NOW)
+    data = EventData.from_event(event)
+    data.starts_local, data.ends_local = datetime(2026, 1, 3, after), datetime(2026, 1, 3, after, 45)
+    update_series(event, data, now=LATER)
+    # The cancelled Saturday keeps its row, its own time and its status; the others follow the series.
+    assert [(o.id == cancelled.id, o.starts_at, o.status) for o in _rows(db, event)] == [
+        (False, datetime(2026, 1, 3, after, tzinfo=timezone.utc), "scheduled"),
+        (True, datetime(2026, 1, 10, before, tzinfo=timezone.utc), "cancelled"),
+        (False, datetime(2026, 1, 17, after, tzinfo=timezone.utc), "scheduled"),
+        (False, datetime(2026, 1, 24, after, tzinfo=timezone.utc), "scheduled"),
+    ]
+
+
+def test_a_whole_series_time_change_checks_each_day_afresh_even_one_that_had_a_clash_override(db, town):
+    venue = f.venue(town)
+    _booking(db, town, venue, date(2026, 1, 10), 14)  # a wedding 14:00-15:00 on the second Saturday
+    event, _ = create_event(_saturdays(town, venue_id=venue.id), now=NOW, clash_override="同一场地联合举办")
+    db.session.commit()
+    data = EventData.from_event(event)
+    data.starts_local, data.ends_local = datetime(2026, 1, 3, 14, 45), datetime(2026, 1, 3, 16, 45)
+    with pytest.raises(VenueConflict) as refused:
+        update_series(event, data, now=LATER)
+    assert [c.wanted_start for c in refused.value.clashes] == [datetime(2026, 1, 10, 6, 45, tzinfo=timezone.utc)]
+
+
+# --- work a booking does not do, and zones the server may be in -----------------------------------------
+
+def test_booking_a_new_event_reads_no_occurrence_rows(db, town):
+    # A series not yet stored has no rows to look up, and the rows just built give the holiday hints.
+    from sqlalchemy import event as sa_event
+
+    reads: list[str] = []
+
+    def watch(_conn, _cursor, statement, _params, _context, _executemany):
+        if statement.lstrip().upper().startswith("SELECT") and "FROM OCCURRENCES" in statement.upper():
+            reads.append(statement)
+
+    sa_event.listen(db.engine, "before_cursor_execute", watch)
+    try:
+        event, _ = create_event(_saturdays(town), now=NOW)
+    finally:
+        sa_event.remove(db.engine, "before_cursor_execute", watch)
+    assert reads == []
+    assert len(_rows(db, event)) == 13
+
+
+def test_holiday_hints_go_by_the_events_own_day_whatever_the_servers_zone(db, town, server_in_beijing):
+    from calendar_app.festivals.services import sync_official_days
+
+    sync_official_days([2026])
+    # 17:00 on Saturday 3 January in London (元旦) is already Sunday 4 January (a 调休 working day) in Beijing.
+    _, warnings = create_event(_saturdays(town, timezone="Europe/London", rrule=None,
+                                          starts_local=datetime(2026, 1, 3, 17), ends_local=datetime(2026, 1, 3, 18)),
+                               now=NOW)
+    assert warnings == ["有场次安排在法定节假日：1月3日（元旦），请确认场馆开放与人员安排"]
+
+
+def test_an_event_far_east_of_the_server_is_stored_whatever_the_servers_zone(db, town, server_far_west):
+    # 10:00 on Kiritimati (UTC+14) is 20:00 UTC the day before; the server's clock then reads 08:00.
+    event, _ = create_event(_saturdays(town, timezone="Pacific/Kiritimati", rrule=None,
+                                       starts_local=datetime(2026, 1, 3, 10), ends_local=datetime(2026, 1, 3, 11)),
+                            now=NOW)
+    assert [o.starts_at for o in _rows(db, event)] == [datetime(2026, 1, 2, 20, tzinfo=timezone.utc)]

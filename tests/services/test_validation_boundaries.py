@@ -48,7 +48,8 @@ def _refused(db, call, field: str, message: str) -> None:
 
 
 def test_iso_text_is_read_as_local_time_and_seconds_are_dropped(db, town):
-    event, _ = create_event(_data(town, starts_local="2026-12-05T19:00:59", ends_local="2026-12-05T21:00"), now=NOW)
+    event, _ = create_event(_data(town, starts_local="2026-12-05T19:00:59", ends_local="2026-12-05T21:00:30.250"),
+                            now=NOW)
     assert (event.starts_local, event.ends_local) == (datetime(2026, 12, 5, 19), datetime(2026, 12, 5, 21))
     assert _only_occurrence(db, event).starts_at == datetime(2026, 12, 5, 11, tzinfo=timezone.utc)
 
@@ -64,11 +65,15 @@ def test_all_day_events_take_dates_or_midnight_and_store_local_midnight(db, town
     occurrence = _only_occurrence(db, event)
     assert (occurrence.starts_at, occurrence.ends_at) == (datetime(2026, 12, 4, 16, tzinfo=timezone.utc),
                                                           datetime(2026, 12, 6, 16, tzinfo=timezone.utc))
+    assert (event.starts_local, event.ends_local) == (datetime(2026, 12, 5, 0, 0), datetime(2026, 12, 7, 0, 0))
 
 
 @pytest.mark.parametrize(("overrides", "field", "message"), [
     (dict(starts_local="2026-12-05 7pm"), "starts_local", "开始时间格式不正确：2026-12-05 7pm"),
     (dict(ends_local="tomorrow"), "ends_local", "结束时间格式不正确：tomorrow"),
+    # A long wrong value is quoted by its first 40 characters only.
+    (dict(starts_local="周六晚七点" * 10), "starts_local",
+     "开始时间格式不正确：" + "周六晚七点" * 8 + "（应为 YYYY-MM-DD 或 YYYY-MM-DDTHH:MM）"),
     (dict(starts_local=datetime(2026, 12, 5, 19, tzinfo=timezone.utc)), "starts_local", "开始时间应为当地时间"),
     (dict(starts_local=None), "starts_local", "缺少开始时间"),
     (dict(ends_local=1733396400), "ends_local", "缺少结束时间"),
@@ -125,6 +130,39 @@ def test_rules_are_stored_trimmed_and_in_their_written_out_form(db, town):
     assert lunar.lunar_rule == "FESTIVAL=元宵节;COUNT=2"
 
 
+def test_an_extra_date_already_on_the_rule_and_an_excluded_date_off_it_are_each_warned_about(db, town):
+    _, warnings = create_event(_data(town, rrule="FREQ=WEEKLY;COUNT=3", rdates=["2026-12-12T19:00"],
+                                     exdates=["2026-12-13T19:00"]), now=NOW)
+    assert warnings == ["追加日期 2026-12-12 19:00 本来就是规则内的活动，无需追加",
+                        "排除日期 2026-12-13 19:00 不是本系列的活动，已忽略"]
+
+
+def test_a_utc_until_is_read_in_the_events_own_zone(db, town):
+    # 19:00 on 2 December 2090 in New York is 00:00 UTC on the 3rd: an UNTIL one second earlier ends the
+    # rule before its first start (in Beijing that UNTIL would be 07:59:59 on the 3rd, after it).
+    data = dict(timezone="America/New_York", starts_local=datetime(2090, 12, 2, 19), ends_local=datetime(2090, 12, 2, 21))
+    _refused(db, lambda: create_event(_data(town, rrule="FREQ=WEEKLY;UNTIL=20901202T235959Z", **data), now=NOW),
+             "rrule", "UNTIL 早于开始时间")
+    event, _ = create_event(_data(town, rrule="FREQ=WEEKLY;UNTIL=20901203T000000Z", **data), now=NOW)
+    assert _only_occurrence(db, event).starts_at == datetime(2090, 12, 3, 0, tzinfo=timezone.utc)
+
+
+def test_the_occurrence_limit_counts_up_to_exactly_eighteen_months_after_a_future_start(app, db, town, monkeypatch,
+                                                                                         server_in_london):
+    # Daily at 19:00 in Beijing from 5 January 2090: 18 months on is 2091-07-05 19:00 there (546 days later),
+    # so 547 starts count; an extra start at 19:30 that day is past the horizon. The server's zone (London:
+    # summer time on the horizon day, not on the first) changes nothing.
+    data = dict(rrule="FREQ=DAILY", rdates=["2091-07-05T19:30"], starts_local=datetime(2090, 1, 5, 19),
+                ends_local=datetime(2090, 1, 5, 19, 20))
+    monkeypatch.setitem(app.config, "MAX_OCCURRENCES_PER_SERIES", 546)
+    _refused(db, lambda: create_event(_data(town, **data), now=NOW), "rrule",
+             "重复次数过多：到 2091-07-05 为止超过 546 次活动，请缩短重复范围或减少频率")
+    monkeypatch.setitem(app.config, "MAX_OCCURRENCES_PER_SERIES", 547)
+    event, _ = create_event(_data(town, **data), now=NOW)
+    # Stored are the starts before the horizon instant: the one exactly at it comes with the daily horizon job.
+    assert db.session.scalar(select(func.count()).select_from(Occurrence).where(Occurrence.event_id == event.id)) == 546
+
+
 def test_an_edition_alone_files_the_event_under_its_programme_and_its_dates_bound_no_warning(db, town):
     programme = f.program(town)
     edition = f.edition(programme, starts_on=date(2026, 12, 5), ends_on=date(2026, 12, 31))
@@ -179,10 +217,11 @@ def test_the_first_and_last_supported_days_are_accepted(db, town):
     assert db.session.scalar(select(func.count()).select_from(Event)) == 2
 
 
-@pytest.mark.parametrize("url", ["https://x.cn/a", "HTTP://X.CN/A", "http://x.cn"])
-def test_web_registration_links_are_accepted(db, town, url):
+@pytest.mark.parametrize(("url", "stored"), [("https://x.cn/a", "https://x.cn/a"), ("HTTP://X.CN/A", "HTTP://X.CN/A"),
+                                           ("http://x.cn", "http://x.cn"), ("  https://x.cn/a\t", "https://x.cn/a")])
+def test_web_registration_links_are_accepted_without_surrounding_blanks(db, town, url, stored):
     event, _ = create_event(_data(town, is_free=False, registration_url=url), now=NOW)
-    assert event.registration_url == url
+    assert event.registration_url == stored
 
 
 # --- attendance
@@ -207,22 +246,26 @@ def test_attendance_from_zero_to_ten_million_is_recorded(db, held, attendance):
     (-1, "人次不能为负数（当前 -1）"), (10_000_001, "人次超出合理范围"), (True, "人次必须是整数"), (12.0, "人次必须是整数"),
 ])
 def test_attendance_out_of_range_or_not_an_integer_is_refused(db, held, attendance, message):
-    with pytest.raises(ValidationError, match=message):
+    with pytest.raises(ValidationError) as refused:
         report_attendance(held, attendance, now=NOW)
+    assert (refused.value.message, refused.value.field) == (message, "attendance")
     assert held.attendance is None
 
 
 def test_attendance_may_be_reported_from_the_minute_an_occurrence_starts(db, held):
-    with pytest.raises(ValidationError, match="活动尚未开始，不能填报人次"):
+    with pytest.raises(ValidationError) as refused:
         report_attendance(held, 50, now=NOW - timedelta(seconds=1))
+    assert (refused.value.message, refused.value.field) == ("活动尚未开始，不能填报人次", "attendance")
     report_attendance(held, 50, now=NOW)
     assert held.attendance == 50
 
 
 def test_attendance_of_a_cancelled_occurrence_is_refused(db, held):
     edit_occurrence(held, cancelled=True, reason="雨", now=NOW)
-    with pytest.raises(ValidationError, match="已取消的场次不能填报人次"):
+    with pytest.raises(ValidationError) as refused:
         report_attendance(held, 50, now=NOW)
+    assert (refused.value.message, refused.value.field) == ("已取消的场次不能填报人次", "attendance")
+    assert held.attendance is None
 
 
 # --- status and single-occurrence edits
