@@ -127,8 +127,11 @@ def horizon_end(start_local: datetime | date, tz: ZoneInfo, now: datetime | None
 
 # --- validation ------------------------------------------------------------------------------------
 
-def _validated(data: EventData) -> tuple[EventData, list[str]]:
-    """Check and normalise everything about `data`; raise ValidationError with a Chinese message."""
+def _validated(data: EventData, now: datetime | None = None) -> tuple[EventData, list[str]]:
+    """Check and normalise everything about `data`; raise ValidationError with a Chinese message.
+
+    `now` is the instant the occurrences will be stored from: the occurrence limit counts up to the
+    same horizon that storing uses."""
     title = clean_text(data.title, field="title", label="标题", max_length=200, required=True)
     description = clean_text(data.description, field="description", label="简介", max_length=20000, multiline=True)
     organiser = clean_text(data.organiser, field="organiser", label="主办单位", max_length=200)
@@ -190,7 +193,7 @@ def _validated(data: EventData) -> tuple[EventData, list[str]]:
                                      rdates=tuple(rdates), exdates=tuple(exdates), lunar=lunar)
         tz = ZoneInfo(data.timezone)
         warnings += recurrence.validate(
-            spec, horizon_end=horizon_end(start, tz).astimezone(tz).replace(tzinfo=None),
+            spec, horizon_end=horizon_end(start, tz, now).astimezone(tz).replace(tzinfo=None),
             max_occurrences=current_app.config["MAX_OCCURRENCES_PER_SERIES"],
         )
     except recurrence.RecurrenceError as exc:
@@ -333,7 +336,7 @@ def create_event(data: EventData, *, user_id: int | None = None, now: datetime |
     Raises VenueConflict (nothing stored) when an occurrence would clash at an exclusive venue,
     unless staff give `clash_override`, a reason that is audited.
     """
-    clean, warnings = _validated(data)
+    clean, warnings = _validated(data, now)
     event = Event(uid=new_uid(), sequence=0, created_by_id=user_id, revised_at=now or utcnow())
     _apply(event, clean)
     db.session.add(event)
@@ -366,7 +369,7 @@ def _bump(event: Event, now: datetime | None) -> None:
 def update_series(event: Event, data: EventData, *, user_id: int | None = None,
                   now: datetime | None = None, clash_override: str | None = None) -> tuple[Event, list[str]]:
     """Edit the whole series. Single-occurrence overrides and reported attendance survive."""
-    clean, warnings = _validated(data)
+    clean, warnings = _validated(data, now)
     changes = _changes(event, clean)
     if not changes:
         return event, warnings
@@ -393,7 +396,7 @@ def split_series(event: Event, occurrence: Occurrence, data: EventData, *, user_
                               .order_by(Occurrence.original_starts_at).limit(1))
     if first is not None and occurrence.original_starts_at <= first:
         return update_series(event, data, user_id=user_id, now=now, clash_override=clash_override)
-    clean, warnings = _validated(data)
+    clean, warnings = _validated(data, now)
     split_at = occurrence.original_starts_at
     tz = ZoneInfo(event.timezone)
 
@@ -409,7 +412,7 @@ def split_series(event: Event, occurrence: Occurrence, data: EventData, *, user_
                                                               until=last_day, count=None))
     old.rdates = [r for r in old.rdates if _parse_local(r, all_day=event.is_all_day, field_name="rdates", label="日期")
                   < _local_value(until_local, event.is_all_day)]
-    old_clean, _ = _validated(old)
+    old_clean, _ = _validated(old, now)
     _apply(event, old_clean)
     _bump(event, now)
 

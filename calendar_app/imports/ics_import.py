@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from flask import current_app
 from sqlalchemy import select
 
+from calendar_app import clock
 from calendar_app.accounts import scope as scoping
 from calendar_app.accounts.models import User
 from calendar_app.accounts.scope import Scope, ScopeError
@@ -293,7 +294,7 @@ def _venue_for(location: str | None, venues) -> object | None:
 
 
 def _unchanged(event: Event, data: services.EventData) -> bool:
-    clean, _warnings = services._validated(data)
+    clean, _warnings = services._validated(data, clock.now())
     return services.EventData.from_event(event) == replace(clean, status=event.status)
 
 

@@ -163,6 +163,17 @@ def test_the_occurrence_limit_counts_up_to_exactly_eighteen_months_after_a_futur
     assert db.session.scalar(select(func.count()).select_from(Occurrence).where(Occurrence.event_id == event.id)) == 546
 
 
+def test_the_occurrence_limit_counts_to_the_horizon_the_series_is_stored_to_not_the_wall_clocks(app, db, town,
+                                                                                                monkeypatch):
+    # An evening series from 5 December 2026 with no end, created as of 1 June 2029 (a demo or a replayed
+    # request): it is stored up to 1 December 2030, 18 months after that "now" (1,457 evenings). The limit
+    # must count to the same horizon, not to 18 months after today's real date (about 560 evenings).
+    later = datetime(2029, 6, 1, 2, 0, tzinfo=timezone.utc)
+    monkeypatch.setitem(app.config, "MAX_OCCURRENCES_PER_SERIES", 1000)
+    _refused(db, lambda: create_event(_data(town, rrule="FREQ=DAILY"), now=later), "rrule",
+             "重复次数过多：到 2030-12-01 为止超过 1000 次活动，请缩短重复范围或减少频率")
+
+
 def test_an_edition_alone_files_the_event_under_its_programme_and_its_dates_bound_no_warning(db, town):
     programme = f.program(town)
     edition = f.edition(programme, starts_on=date(2026, 12, 5), ends_on=date(2026, 12, 31))
