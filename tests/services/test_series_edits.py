@@ -857,6 +857,29 @@ def test_booking_a_new_event_reads_no_occurrence_rows(db, town):
     assert len(_rows(db, event)) == 13
 
 
+def test_editing_a_whole_series_reads_its_occurrence_rows_once(db, town):
+    # The rows the edit keeps and adds give the holiday hints; the stored ones are read once, to match them.
+    from sqlalchemy import event as sa_event
+
+    event, _ = create_event(_saturdays(town), now=NOW)
+    db.session.commit()
+    rows_read: list[str] = []
+
+    def watch(_conn, _cursor, statement, _params, _context, _executemany):
+        # Whole rows (the feed bookkeeping's look at the venues is another matter).
+        if statement.lstrip().upper().startswith("SELECT OCCURRENCES.ID,") and "FROM OCCURRENCES" in statement.upper():
+            rows_read.append(statement)
+
+    sa_event.listen(db.engine, "before_cursor_execute", watch)
+    try:
+        update_series(event, _saturdays(town, title="非遗星期六·剪纸", starts_local=datetime(2026, 1, 3, 15),
+                                        ends_local=datetime(2026, 1, 3, 17)), now=LATER)
+    finally:
+        sa_event.remove(db.engine, "before_cursor_execute", watch)
+    assert len(rows_read) == 1
+    assert [o.starts_at.astimezone(SH).hour for o in _rows(db, event)] == [15] * 13
+
+
 def test_holiday_hints_go_by_the_events_own_day_whatever_the_servers_zone(db, town, server_in_beijing):
     from calendar_app.festivals.services import sync_official_days
 
