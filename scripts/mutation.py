@@ -58,6 +58,16 @@ GROUPS: dict[str, tuple[list[str], list[str]]] = {
     ),
 }
 
+#: Groups whose modules the demo loader never calls (checked by tracing `load_demo`): their sessions load the
+#: demo year once and copy it in for each later module and mutant (tests/conftest.py), instead of spending
+#: seconds per module of tests drawing the same posters again. Not for a group the loader reaches (events).
+DEMO_SNAPSHOT = {"params-pages"}
+#: Seconds added to mutmut's estimate of a group's tests before its time limit is set. mutmut counts only the
+#: tests' calls, not their fixtures, and (3.8) also stops a run after half its CPU limit in wall time: request
+#: tests spend seconds per session creating the app and its database, which a niced run on a busy machine
+#: stretches, and without the margin a mutant the tests would kill or miss is counted "timeout".
+TIMEOUT_CONSTANT = {"params-pages": 15.0}
+
 #: What the tests need besides the package (mutmut runs them inside its own copy, mutants/).
 ALSO_COPY = ["config.py", "wsgi.py", "migrations", "templates", "static", "bench"]
 #: Tests that read the source text (mutmut's copy is full of its own trampolines and marked strings).
@@ -92,7 +102,7 @@ def _copy_project(dest: Path) -> None:
             shutil.copy2(source, dest / name)
 
 
-def _write_config(dest: Path, files: list[str], tests: list[str]) -> None:
+def _write_config(dest: Path, files: list[str], tests: list[str], timeout_constant: float) -> None:
     config = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     section = [
         "", "[tool.mutmut]", 'source_paths = ["calendar_app"]',
@@ -102,10 +112,10 @@ def _write_config(dest: Path, files: list[str], tests: list[str]) -> None:
         "pytest_add_cli_args = " + json.dumps(["-p", "no:cacheprovider", "-p", "no:randomly",
                                                 *(arg for test in DESELECT for arg in ("--deselect", test))]),
         "use_git_change_detection = false",
-        # mutmut's limit is CPU time, so a busy machine does not trip it: (the tests' clean time + 1 s) x 4 x 2.
-        # A mutant that loops for ever (k -= 1 in a period walk) then costs seconds, not minutes as with
+        # mutmut's limit: (the tests' clean time + 1 s, or TIMEOUT_CONSTANT) x 4 x 2 of CPU time, and half
+        # that in wall time. A mutant that loops for ever (k -= 1 in a period walk) then costs seconds, not minutes as with
         # mutmut's default x 15 x 2; a right but slower mutant would need to be 8 times slower to be counted.
-        "timeout_constant = 1.0",
+        f"timeout_constant = {timeout_constant}",
         "timeout_multiplier = 4.0",
     ]
     (dest / "pyproject.toml").write_text(config + "\n".join(section) + "\n", encoding="utf-8")
@@ -178,10 +188,16 @@ def run_group(group: str, jobs: int, timeout: int, only: list[str], survivors_on
         _bring_in_unmutated_sources(dest, files)
     else:
         _copy_project(dest)
-    _write_config(dest, files, tests)
-    env = {k: v for k, v in os.environ.items() if k not in ("TEST_DATABASE_URL", "CI")}
+    _write_config(dest, files, tests, TIMEOUT_CONSTANT.get(group, 1.0))
+    env = {k: v for k, v in os.environ.items() if k not in ("TEST_DATABASE_URL", "CI", "MUTATION_DEMO_SNAPSHOT")}
     env["SCHEDULER_IN_PROCESS"] = "0"
     env["MUTATION_RUN"] = "1"  # tests/hypothesis_budget.py, tests/conftest.py
+    if group in DEMO_SNAPSHOT:
+        # Made afresh by the run's first session (today's loader and unmutated modules, also after --survivors).
+        snapshot = dest / "demo.sqlite"
+        snapshot.unlink(missing_ok=True)
+        shutil.rmtree(dest / "demo.sqlite.media", ignore_errors=True)
+        env["MUTATION_DEMO_SNAPSHOT"] = str(snapshot)
     # `python -m mutmut`, not .venv/bin/mutmut: a copied virtualenv's scripts name another checkout's interpreter.
     command = ["nice", "-n", "10", sys.executable, "-m", "mutmut", "run", "--max-children", str(jobs), *only]
     print(f"== {group}: {len(files)} files, tests {' '.join(tests)}", flush=True)

@@ -142,14 +142,52 @@ def runner(app):
 DEMO_NOW = datetime(2026, 11, 21, 2, 0, tzinfo=timezone.utc)
 
 
+def _load_demo_year(app) -> None:
+    from calendar_app.demo.load import load_demo
+
+    snapshot = os.environ.get("MUTATION_DEMO_SNAPSHOT")
+    if not snapshot or _db.engine.dialect.name != "sqlite":
+        load_demo(2026, now=DEMO_NOW)
+        _db.session.commit()
+        return
+    # scripts/mutation, for a group whose modules the loader never calls: the demo year is loaded once (by
+    # the first session, which runs the unmutated code) and each later session copies in the same rows and
+    # poster files instead of loading it again, which takes seconds per module (drawing the posters).
+    import shutil
+    import sqlite3
+    from contextlib import closing
+    from pathlib import Path
+
+    def copy(source: str, target: str) -> None:
+        # Through SQLite's backup, on connections of their own: the pool's are closed first (dispose), so
+        # that none keeps state from before the copy.
+        _db.session.remove()
+        _db.engine.dispose()
+        with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(target)) as dst:
+            src.backup(dst)
+
+    database, media = _db.engine.url.database, app.config["MEDIA_ROOT"]
+    if Path(snapshot).exists():
+        copy(snapshot, database)
+        shutil.copytree(snapshot + ".media", media, dirs_exist_ok=True)
+        return
+    load_demo(2026, now=DEMO_NOW)
+    _db.session.commit()
+    mine = f"{snapshot}.{os.getpid()}"  # two sessions may make it at once (MUTATION_JOBS=2)
+    shutil.copytree(media, mine + ".media")
+    copy(database, mine)
+    try:
+        os.replace(mine + ".media", snapshot + ".media")
+    except OSError:  # the other session's files are already there, and the same
+        shutil.rmtree(mine + ".media")
+    os.replace(mine, snapshot)  # last: the database file says the snapshot is complete
+
+
 @pytest.fixture(scope="module")
 def demo(app):
     """The demo year loaded once for a module of read-only tests (removed at the module's end)."""
-    from calendar_app.demo.load import load_demo
-
     with app.app_context():
-        load_demo(2026, now=DEMO_NOW)
-        _db.session.commit()
+        _load_demo_year(app)
         yield _db
         _truncate()
         _db.session.remove()

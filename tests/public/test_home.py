@@ -3,6 +3,7 @@ grouped by local date, and every filter narrowing the list to exactly what it na
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from urllib.parse import parse_qsl, urlencode, urlsplit
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -164,12 +165,74 @@ def test_filters_that_name_nothing_give_an_empty_list_not_everything(site):
         assert "这段时间暂无符合条件的活动" in page
 
 
-@pytest.mark.parametrize("query", ["area=abc", "venue=-1", "venue=%C2%B2", "free=maybe", "when=yesterday",
-                                   "date=2026-13-01", "after=zzz"])
-def test_malformed_parameters_are_a_400_not_a_500(site, query):
+@pytest.mark.parametrize(("query", "field"), [
+    ("area=abc", "area"), ("venue=-1", "venue"), ("venue=%C2%B2", "venue"), ("free=maybe", "free"),
+    ("when=yesterday", "when"), ("date=2026-13-01", "date"), ("after=zzz", "after"),
+])
+def test_malformed_parameters_are_a_400_naming_the_parameter_not_a_500(site, query, field):
     response = site.get(f"/?{query}")
     assert response.status_code == 400
-    assert "参数有误" in response.get_data(as_text=True)
+    assert parse(response.get_data(as_text=True)).find("p", class_="error-message").text() == f"参数有误：{field}"
+
+
+def test_a_filtered_view_shows_each_choice_selected_and_keeps_them_all_in_its_tab_links(site, demo):
+    xuegong = _ids(demo, Area, code="370305002")
+    chosen = {"area": str(xuegong), "program": "feiyi-saturday", "category": "heritage",
+              "venue": str(_ids(demo, Venue, name="尼山书院")), "free": "1", "q": "讲堂"}
+    tree = parse(html(site.get("/?" + urlencode(chosen))))
+    form = tree.find("form", role="search")
+    for name in ("area", "program", "category", "venue", "free"):
+        options = form.find("select", id=f"f-{name}").find_all("option")
+        assert [o.attrs["value"] for o in options if "selected" in o.attrs] == [chosen[name]], name
+    assert form.find("input", id="f-q").attrs["value"] == "讲堂"
+    # The venues offered are those of the chosen town only.
+    assert {o.text() for o in form.find("select", id="f-venue").find_all("option")} == {
+        "全部场馆", "尼山书院", "雪宫街道综合文化站"}
+    hrefs = [a.attrs["href"] for a in tree.find("nav", class_="tabs").find_all("a")]
+    assert len(hrefs) == 4
+    for href in hrefs:
+        kept = dict(parse_qsl(urlsplit(href).query))
+        assert kept.pop("when") in {"today", "tomorrow", "weekend", "next30"} and kept == chosen, href
+
+
+def test_a_form_submitted_with_every_field_empty_is_the_unfiltered_view(site):
+    # A GET form sends every field, chosen or not: empty (or blank) means "not given", never a 400.
+    empty = "area=&program=&category=&venue=&free=&q=%20&when=&date=&after="
+    unfiltered = listed_occurrence_ids(html(site.get("/")))
+    page = html(site.get(f"/?{empty}"))
+    assert day_sections(page)[0] == "2026-11-21" and listed_occurrence_ids(page) == unfiltered
+    assert '<details class="filters">' in page  # nothing active: the form stays closed
+    assert site.get(f"/month?ym=&{empty}").status_code == 200
+
+
+def test_a_keyword_is_read_with_its_spaces_collapsed_and_cut_to_50_characters(site):
+    def keyword_shown(query: str) -> str:
+        return parse(html(site.get(f"/?{query}"))).find("input", id="f-q").attrs["value"]
+
+    assert keyword_shown("q=%20%20村晚%20%20%20专场%20") == "村晚 专场"
+    assert keyword_shown("q=" + "戏" * 51) == "戏" * 50
+
+
+def test_filter_form_offers_every_choice_under_its_own_name_with_all_first(site, demo):
+    form = parse(html(site.get("/"))).find("form", role="search")
+
+    def options(name: str) -> list[tuple[str, str]]:
+        return [(o.attrs["value"], o.text()) for o in form.find("select", id=f"f-{name}").find_all("option")]
+
+    nbsp = "\u00a0"
+    areas = options("area")
+    assert areas[0] == ("", "全部区域")
+    # Cities, districts indented once, towns twice; no villages (a town includes them).
+    for code, text in [("370300", "淄博市"), ("370305", nbsp * 2 + "临淄区"), ("370305106", nbsp * 4 + "金山镇")]:
+        assert (str(_ids(demo, Area, code=code)), text) in areas
+    assert not any("东崖村" in text for _, text in areas)
+    programs = options("program")
+    assert programs[0] == ("", "全部品牌") and ("feiyi-saturday", "非遗星期六") in programs
+    categories = options("category")
+    assert categories[0] == ("", "全部类别") and ("opera", "戏曲") in categories and len(categories) == 12
+    venues = options("venue")
+    assert venues[0] == ("", "全部场馆") and (str(_ids(demo, Venue, name="尼山书院")), "尼山书院") in venues
+    assert options("free") == [("", "不限"), ("1", "免费"), ("0", "需购票或报名")]
 
 
 def test_filter_form_has_a_label_for_every_control(site):

@@ -110,11 +110,36 @@ def test_bad_query_parameters_are_400_with_a_message(demo_client, query, field):
     assert response.json["field"] == field and response.json["message"]
 
 
-@pytest.mark.parametrize("query", ["program=no-such-program", "program=999999", "area=999999", "venue=999999",
-                                   "edition=999999"])
-def test_unknown_filter_ids_are_404(demo_client, query):
+@pytest.mark.parametrize(("query", "message"), [
+    ("program=no-such-program", "活动品牌不存在：no-such-program"), ("program=999999", "活动品牌不存在：999999"),
+    ("area=999999", "区域不存在：999999"), ("venue=999999", "场馆不存在：999999"), ("edition=999999", "届次不存在：999999"),
+])
+def test_unknown_filter_ids_are_a_404_naming_what_was_not_found(demo_client, query, message):
     response = demo_client.get(f"/api/v1/occurrences?{query}")
     assert response.status_code == 404 and response.is_json
+    assert response.json["message"] == message
+
+
+@pytest.mark.parametrize("name", ["venue", "edition"])
+def test_venue_and_edition_filters_keep_exactly_the_occurrences_they_name(demo_client, name):
+    window = "start=2026-11-01&end=2026-12-31&limit=500"
+    everything = _all_pages(demo_client, f"/api/v1/occurrences?{window}")
+    named = {i[f"{name}_id"] for i in everything} - {None}
+    assert len(named) >= 2, f"the demo year should have occurrences at two {name}s in the window"
+    for ident in sorted(named):
+        expected = [i for i in everything if i[f"{name}_id"] == ident]
+        assert _all_pages(demo_client, f"/api/v1/occurrences?{name}={ident}&{window}") == expected, ident
+
+
+def test_a_program_named_by_its_id_filters_like_its_slug(demo_client):
+    window = "start=2026-11-01&end=2026-12-31&limit=500"
+    found = 0
+    for slug, ident in _ids(demo_client, "/api/v1/programs").items():
+        by_slug = _all_pages(demo_client, f"/api/v1/occurrences?program={slug}&{window}")
+        assert {i["program_id"] for i in by_slug} <= {ident}
+        assert _all_pages(demo_client, f"/api/v1/occurrences?program={ident}&{window}") == by_slug, slug
+        found += bool(by_slug)
+    assert found >= 2  # so that no one program's list could pass for another's
 
 
 def test_days_list_festivals_solar_terms_and_official_days(demo_client):

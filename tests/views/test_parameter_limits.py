@@ -69,6 +69,20 @@ def test_one_day_window_holds_that_days_occurrence(client, world):
     assert _ok(client, "/api/v1/occurrences?start=2026-11-29&end=2026-12-04")["items"] == []
 
 
+def test_a_window_of_local_dates_runs_from_local_midnight_to_local_midnight(client, db, world):
+    # The dates are Beijing dates (UTC+8), whatever the server's own zone: what touches a midnight from outside
+    # is left out, what touches it from inside is in.
+    for title, start, end in [("前一晚", datetime(2026, 11, 30, 23), datetime(2026, 12, 1, 0)),
+                              ("零点场", datetime(2026, 12, 1, 0), datetime(2026, 12, 1, 0, 30)),
+                              ("末场", datetime(2026, 12, 1, 23, 30), datetime(2026, 12, 2, 0)),
+                              ("次日零点场", datetime(2026, 12, 2, 0), datetime(2026, 12, 2, 0, 30))]:
+        f.event(world["town"], title=title, start=start, end=end, now=DEMO_NOW)
+    db.session.commit()
+    items = _ok(client, "/api/v1/occurrences?start=2026-12-01&end=2026-12-01")["items"]
+    assert [(i["title"], i["start"]) for i in items] == [("零点场", "2026-12-01T00:00:00+08:00"),
+                                                         ("末场", "2026-12-01T23:30:00+08:00")]
+
+
 @pytest.mark.parametrize(("start", "end", "field"), [
     ("1900-12-31", "1901-01-01", "start"),
     ("2099-12-31", "2100-01-01", "end"),
