@@ -4,10 +4,8 @@
 
 For each size a fresh database gets `flask demo generate`'s synthetic data with 500 venues (the same
 density of 8,000 occurrences a month at every size, about 100,000 a year: a bigger dataset only means
-more years of history), written by a child process: the measuring process starts on the stored data as
-a server's worker does, not with the heap of a process that has just built a million rows (whose
-garbage collector then walks them all, adding a third to the timings at random). It then times, side
-by side:
+more years of history), written by a child process (`bench.common.generate_elsewhere`: the measuring
+process starts on the stored data as a server's worker does). It then times, side by side:
 
 - venue load: every venue over 52 weeks, by week (the service),
 - venue load API: the same through GET /api/v1/reports/venue-load with an admin token (JSON included),
@@ -20,10 +18,9 @@ to the smallest (goals: <= 300 ms at 100k, ratio <= 1.5).
 from __future__ import annotations
 
 import argparse
-import multiprocessing
 from datetime import date, datetime, timezone
 
-from bench.common import make_app, postgres_url, sample, sqlite_url, timer
+from bench.common import generate_elsewhere, make_app, postgres_url, sample, sqlite_url
 
 NOW = datetime(2026, 11, 21, 2, 0, tzinfo=timezone.utc)
 #: 8,000 occurrences a month (about 100,000 a year): the 100k dataset is one year of history, 1M ten.
@@ -31,33 +28,6 @@ PER_MONTH = 8_000
 #: 52 Monday weeks ending at the last Sunday the generated data covers at both sizes (it runs to now + 60 days).
 START, END = date(2026, 1, 19), date(2027, 1, 17)
 VENUES = 500
-
-
-def generate_data(url: str, size: int) -> float:
-    """Fill the database at `url` with `size` occurrences (in the child process); return the seconds taken."""
-    from sqlalchemy import text
-
-    from calendar_app.demo import generate
-    from calendar_app.extensions import db
-
-    generate.VENUES = VENUES
-    app = make_app(url, FIXED_NOW=NOW.isoformat())
-    with app.app_context():
-        with timer() as t:
-            generate.generate_dataset(size, seed=7, now=NOW, per_month=PER_MONTH)
-            db.session.commit()
-        if db.engine.dialect.name == "postgresql":
-            # What autovacuum does a minute after a bulk load in production (this server may run with it
-            # off): planner statistics, and the visibility map that lets an index-only scan skip the table.
-            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-                conn.execute(text("VACUUM ANALYZE"))
-        db.engine.dispose()
-    return t()
-
-
-def _generate_elsewhere(url: str, size: int) -> float:
-    with multiprocessing.get_context("spawn").Pool(1) as pool:
-        return pool.apply(generate_data, (url, size))
 
 
 def measure(url: str, size: int, repeat: int) -> dict:
@@ -74,7 +44,7 @@ def measure(url: str, size: int, repeat: int) -> dict:
     from calendar_app.reports.summary import year_summary
     from calendar_app.reports.venue_load import venue_load, utc_bounds
 
-    generate_seconds = _generate_elsewhere(url, size)
+    generate_seconds = generate_elsewhere(url, size, now=NOW, per_month=PER_MONTH, venues=VENUES)
     app = make_app(url, FIXED_NOW=NOW.isoformat())
     with app.app_context():
         district = db.session.scalar(select(Area).where(Area.code == "bench7"))
