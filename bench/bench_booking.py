@@ -1,6 +1,6 @@
 """Benchmark of booking a venue: the clash check plus the insert of a weekly series for one year.
 
-    python -m bench.bench_booking [--sizes 100000,1000000] [--repeat 30] [--postgres ADMIN_URL]
+    python -m bench.bench_booking [--sizes 100000,1000000] [--repeat 30] [--postgres ADMIN_URL] [--skip-sqlite]
 
 For each size a fresh database gets `flask demo generate`'s synthetic data (the same density around
 "now"; a bigger dataset only means more history), in which generated occurrences hold their exclusive
@@ -113,9 +113,11 @@ def main() -> None:
     parser.add_argument("--sizes", default="100000,1000000")
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--postgres", help="admin URL, e.g. postgresql://postgres@127.0.0.1/postgres")
+    parser.add_argument("--skip-sqlite", action="store_true")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
-    report("SQLite", [measure(sqlite_url(f"booking{size}"), size, args.repeat) for size in sizes])
+    if not args.skip_sqlite:
+        report("SQLite", [measure(sqlite_url(f"booking{size}"), size, args.repeat) for size in sizes])
     if args.postgres:
         report("PostgreSQL", [measure(postgres_url(args.postgres, f"bench_booking_{size}"), size, args.repeat)
                               for size in sizes])
