@@ -165,6 +165,7 @@ def find_clashes(candidates: list[Occurrence], venues: dict[int, Venue]) -> list
     for occ in candidates:
         by_venue[occ.venue_id].append(occ)
     clashes: list[Clash] = []
+    met: list[tuple[Holder, int, str, datetime]] = []  # (holder, venue, venue name, the start that met it)
     # The candidates themselves, and rows this transaction is deleting, hold nothing any more.
     own_ids = {occ.id for occ in candidates if occ.id is not None}
     own_ids |= {o.id for o in db.session.deleted if isinstance(o, Occurrence) and o.id is not None}
@@ -186,26 +187,33 @@ def find_clashes(candidates: list[Occurrence], venues: dict[int, Venue]) -> list
         for occ in wanted:
             start, until = occ.starts_at, occ.blocks_until
             for r in held[bisect_right(ends, start):bisect_left(starts, until)]:
-                clashes.append(Clash(r.id, r.event_id, r.title, r.starts_at, r.ends_at, venue_id, venue_name, start))
+                met.append((r, venue_id, venue_name, start))
         # Instances of one booking that overlap each other (a multi-day fair repeated daily).
         for earlier, later in zip(wanted, wanted[1:]):
             if later.starts_at < earlier.blocks_until:
                 clashes.append(Clash(earlier.id, earlier.event_id, earlier.event.title if earlier.event else "本活动",
                                      earlier.starts_at, earlier.ends_at, venue_id, venue_name, later.starts_at))
+    if met:
+        # The titles of the holders met, read only now: a free slot (the common case) needs none.
+        missing = {r.event_id for r, *_ in met if r.title is None}
+        titles = dict(db.session.execute(select(Event.id, Event.title).where(Event.id.in_(missing))
+                                         .execution_options(unscoped=True)).all()) if missing else {}
+        clashes += [Clash(r.id, r.event_id, r.title if r.title is not None else titles.get(r.event_id, ""),
+                          r.starts_at, r.ends_at, venue_id, venue_name, start) for r, venue_id, venue_name, start in met]
     clashes.sort(key=lambda c: (c.wanted_start, c.start))
     return clashes
 
 
 class Holder(NamedTuple):
     """An occurrence holding its venue, as the clash check reads it (id None: inserted in this
-    transaction by a bulk write, its id not read back)."""
+    transaction by a bulk write, its id not read back; title None: not read yet)."""
 
     id: int | None
     event_id: int
     starts_at: datetime
     ends_at: datetime
     blocks_until: datetime
-    title: str
+    title: str | None = None
 
 
 def _stored_holders(venue_ids: list[int], first: datetime, high: datetime) -> dict[int, list[Holder]]:
@@ -213,8 +221,8 @@ def _stored_holders(venue_ids: list[int], first: datetime, high: datetime) -> di
     o = Occurrence
     with db.session.no_autoflush:
         rows = db.session.execute(
-            select(o.venue_id, o.id, o.event_id, o.starts_at, o.ends_at, o.blocks_until, Event.title)
-            .join(Event, Event.id == o.event_id)
+            # No join for the events' titles: only the few holders a booking meets need one (find_clashes).
+            select(o.venue_id, o.id, o.event_id, o.starts_at, o.ends_at, o.blocks_until)
             .where(o.venue_id.in_(venue_ids) if len(venue_ids) > 1 else o.venue_id == venue_ids[0],
                    o.holds_venue.is_(True),
                    # Only holders still busy at the first start can meet a candidate (the lower
