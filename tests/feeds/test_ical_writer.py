@@ -128,6 +128,11 @@ def test_same_input_gives_the_same_bytes_with_our_uid_and_stamps():
     assert b"\r\n" in first and b"\n" not in first.replace(b"\r\n", b"")
 
 
+def test_a_feed_closes_with_end_vcalendar_after_its_last_event():
+    # Written as the header's BEGIN:VCALENDAR is, in capitals, and the last line of the file.
+    assert _calendar(_series("甲"), _series("乙")).decode().endswith("SUMMARY:乙\r\nSTATUS:CONFIRMED\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+
+
 def test_a_utc_series_is_written_in_utc_without_a_vtimezone():
     series = ical.Series(uid="u2@test", sequence=0, revised_at=STAMP, tzid="UTC", start=datetime(2026, 12, 5, 11),
                          end=datetime(2026, 12, 5, 13), details=ical.Details(summary="x"))

@@ -212,6 +212,25 @@ def test_the_horizon_job_adds_nothing_when_run_twice_for_the_same_moment(db, tow
     assert event.stored_until == datetime(2028, 5, 21, 2, 0, tzinfo=timezone.utc)
 
 
+def test_the_horizon_job_sends_no_query_for_a_series_already_extended_to_that_moment(db, town):
+    from sqlalchemy import event as sa_event
+
+    event, _ = create_event(_saturdays(town, rrule="FREQ=WEEKLY;BYDAY=SA"), now=NOW)
+    db.session.commit()
+    db.session.refresh(event)  # loaded, as the job's batch query loads it
+    statements: list[str] = []
+
+    def watch(_conn, _cursor, statement, _params, _context, _executemany):
+        statements.append(statement)
+
+    sa_event.listen(db.engine, "before_cursor_execute", watch)
+    try:
+        assert extend_occurrences(event, now=NOW) == 0
+    finally:
+        sa_event.remove(db.engine, "before_cursor_execute", watch)
+    assert statements == []
+
+
 def test_the_horizon_job_keeps_an_instance_that_meets_another_booking_without_its_hold(db, town):
     venue = f.venue(town)
     event, _ = create_event(_saturdays(town, rrule="FREQ=WEEKLY;BYDAY=SA", venue_id=venue.id), now=NOW)

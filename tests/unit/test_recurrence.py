@@ -626,6 +626,7 @@ def test_parse_rrule_refuses(text: str, message: str) -> None:
     ("FREQ=YEARLY;BYMONTH=1", "FREQ=YEARLY;BYMONTH=0", "BYMONTH 必须是 1–12 之间的整数"),
     ("FREQ=WEEKLY;INTERVAL=1000", "FREQ=WEEKLY;INTERVAL=1001", "INTERVAL 必须是 1–1000 之间的整数"),
     ("FREQ=WEEKLY;COUNT=5000", "FREQ=WEEKLY;COUNT=5001", "COUNT 必须是 1–5000 之间的整数"),
+    ("FREQ=WEEKLY;COUNT=1", "FREQ=WEEKLY;COUNT=0", "COUNT 必须是 1–5000 之间的整数"),
     ("FREQ=YEARLY;BYDAY=SA;BYSETPOS=366", "FREQ=YEARLY;BYDAY=SA;BYSETPOS=367", "BYSETPOS 必须是 1–366"),
     ("FREQ=YEARLY;BYDAY=SA;BYSETPOS=-366", "FREQ=YEARLY;BYDAY=SA;BYSETPOS=-367", "BYSETPOS 必须是 1–366"),
     ("FREQ=WEEKLY;UNTIL=20991231", "FREQ=WEEKLY;UNTIL=21000101", "日期超出支持范围（1901–2099 年）"),
@@ -636,6 +637,43 @@ def test_parse_rrule_limits_accept_the_limit_and_refuse_one_past_it(accepted: st
         parse_rrule(refused_text)
     assert err.value.field == "rrule"
     assert message in str(err.value), str(err.value)
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    # A minus sign means "from the end" only where RFC 5545 allows it (BYMONTHDAY, BYSETPOS, BYDAY ordinals).
+    ("FREQ=WEEKLY;INTERVAL=-2", "INTERVAL 必须是 1–1000 之间的整数，收到：-2"),
+    ("FREQ=WEEKLY;COUNT=-3", "COUNT 必须是 1–5000 之间的整数，收到：-3"),
+    ("FREQ=YEARLY;BYMONTH=-1", "BYMONTH 必须是 1–12 之间的整数，收到：-1"),
+    ("FREQ=MONTHLY;BYDAY=-SA", "BYDAY 无法解析：-SA"),
+])
+def test_a_minus_sign_where_the_rule_has_no_from_the_end_is_refused(text: str, message: str) -> None:
+    with pytest.raises(RecurrenceError) as err:
+        parse_rrule(text)
+    assert err.value.field == "rrule"
+    assert str(err.value) == message
+
+
+@pytest.mark.parametrize("text", [
+    "FREQ=MONTHLY;BYMONTH=2;BYMONTHDAY=30",  # February never has a 30th
+    "FREQ=DAILY;BYMONTH=4,6;BYMONTHDAY=31",  # nor April or June a 31st
+])
+def test_a_monthly_or_daily_rule_on_a_day_its_months_lack_is_refused(text: str) -> None:
+    with pytest.raises(RecurrenceError) as err:
+        parse_rrule(text)
+    assert str(err.value) == "重复规则不会产生任何日期：所选月份里没有这些日子"
+
+
+@pytest.mark.parametrize(("start", "rule", "expected"), [
+    # The later of the 1st and the 15th of each month: BYSETPOS over month days alone.
+    (datetime(2026, 1, 15, 10), "FREQ=MONTHLY;BYMONTHDAY=1,15;BYSETPOS=-1;COUNT=3",
+     [datetime(2026, 1, 15, 10), datetime(2026, 2, 15, 10), datetime(2026, 3, 15, 10)]),
+    # The first of June and September each year (on DTSTART's day): BYSETPOS over months alone.
+    (datetime(2026, 6, 6, 10), "FREQ=YEARLY;BYMONTH=6,9;BYSETPOS=1;COUNT=2",
+     [datetime(2026, 6, 6, 10), datetime(2027, 6, 6, 10)]),
+])
+def test_bysetpos_may_pick_among_month_days_or_months_alone(start: datetime, rule: str, expected: list) -> None:
+    assert parse_rrule(rule) == rule
+    assert starts(timed(start, rrule=rule)) == expected
 
 
 @pytest.mark.parametrize(("text", "normalized"), [
@@ -664,6 +702,7 @@ def test_parse_rrule_refuses_edge_forms(text: str, message: str) -> None:
 @pytest.mark.parametrize(("text", "rule"), [
     ("FESTIVAL=春节;UNTIL=2030-12-31", LunarRule(festival="春节", until=date(2030, 12, 31))),
     ("FESTIVAL=春节;UNTIL=19010101", LunarRule(festival="春节", until=date(1901, 1, 1))),
+    ("FESTIVAL=春节;UNTIL=20991231", LunarRule(festival="春节", until=date(2099, 12, 31))),
     ("农历8月15", LunarRule(month=8, day=15)),
     ("农历八月15日", LunarRule(month=8, day=15)),
     ("FESTIVAL=春节;;DAYS=3;", LunarRule(festival="春节", span_days=3)),
@@ -856,6 +895,26 @@ def test_refuses_lunar_rule_without_or_with_both_targets() -> None:
     refused(timed(START, lunar=LunarRule(festival="春节", month=1, day=1)), "lunar", "只能指定节日或农历月日之一")
     refused(timed(START, lunar=LunarRule(month=1)), "lunar", "农历规则必须同时指定农历月和日")
     refused(timed(START, lunar=LunarRule(festival="圣诞节")), "lunar", "不支持的节日：圣诞节")
+
+
+@pytest.mark.parametrize(("lunar_rule", "message"), [
+    (5, "农历规则格式不正确"),
+    (LunarRule(month=1), "农历规则必须同时指定农历月和日"),
+    (LunarRule(festival="春节", month=1), "农历规则只能指定节日或农历月日之一，不能同时指定"),
+    (LunarRule(festival="春节", until="20301231"), "农历规则的 UNTIL 必须是日期"),
+    (LunarRule(month=True, day=15), "农历月份必须在 1–12 之间，收到：True"),
+    (LunarRule(festival="春节", span_days=2.0), "持续天数必须在 1–31 之间，收到：2.0"),
+])
+def test_a_lunar_rule_of_the_wrong_shape_or_type_gets_its_exact_message(lunar_rule, message: str) -> None:
+    err = refused(timed(START, lunar=lunar_rule), "lunar", message)
+    assert str(err) == message
+
+
+def test_a_lunar_until_given_as_a_datetime_ends_the_series_on_that_day() -> None:
+    spec = SeriesSpec(start=date(2024, 2, 24), end=date(2024, 2, 25),
+                      lunar=LunarRule(festival="元宵节", until=datetime(2026, 3, 3, 18, 0)))
+    assert validate(spec, horizon_end=HORIZON) == []
+    assert starts(spec) == [date(2024, 2, 24), date(2025, 2, 12), date(2026, 3, 3)]
 
 
 def test_refuses_lunar_month_or_day_out_of_range() -> None:
