@@ -19,11 +19,13 @@ median <= 20 ms and flat).
 from __future__ import annotations
 
 import argparse
+import itertools
 from datetime import datetime, timedelta, timezone
 
 from bench.common import generate_elsewhere, make_app, postgres_url, sample, sqlite_url
 
 NOW = datetime(2026, 11, 21, 2, 0, tzinfo=timezone.utc)
+WARMUP = 3
 
 
 def _busiest_venue(db):
@@ -68,7 +70,7 @@ def measure(url: str, size: int, repeat: int) -> dict:
         # (45 minutes and the changeover), none of whose 52 weeks meets another run's.
         free_slots = [datetime(2026, 11, 24, 23, 0) + timedelta(days=day, minutes=75 * slot)
                       for slot in range(8) for day in range(7)]
-        runs = iter(range(10**9))
+        runs = itertools.count()
         taken_start = _taken_slot(db, venue_id)
         clashes_seen = []
 
@@ -87,9 +89,9 @@ def measure(url: str, size: int, repeat: int) -> dict:
             finally:
                 db.session.rollback()
 
-        if repeat + 3 > len(free_slots):
-            raise SystemExit(f"--repeat at most {len(free_slots) - 3}: each run needs a free slot of its own")
-        booked = sample(lambda: book(free_slots[next(runs)]), repeat)
+        if repeat + WARMUP > len(free_slots):
+            raise SystemExit(f"--repeat at most {len(free_slots) - WARMUP}: each run needs a free slot of its own")
+        booked = sample(lambda: book(free_slots[next(runs)]), repeat, warmup=WARMUP)
         refused = sample(lambda: book(taken_start), repeat)
     return {"size": size, "generate_s": generate_seconds, "venue_upcoming": upcoming, "book": booked, "refuse": refused,
             "clashes": clashes_seen[-1] if clashes_seen else 0}

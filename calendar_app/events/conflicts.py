@@ -179,15 +179,12 @@ def find_clashes(candidates: list[Occurrence], venues: dict[int, Venue]) -> list
         else:
             rows = _stored_holders([venue_id], first, high)[venue_id]
         held = [r for r in rows if r.id is None or r.id not in own_ids]
-        # Stored holders of one venue never overlap (the database sees to it), so sorted by start
-        # they are sorted by end too: the holders meeting [start, until) are one slice, found by bisection.
         starts = [r.starts_at for r in held]
         ends = [r.blocks_until for r in held]
         venue_name = venues[venue_id].name
         for occ in wanted:
-            start, until = occ.starts_at, occ.blocks_until
-            for r in held[bisect_right(ends, start):bisect_left(starts, until)]:
-                met.append((r, venue_id, venue_name, start))
+            for r in _meeting(held, starts, ends, occ.starts_at, occ.blocks_until):
+                met.append((r, venue_id, venue_name, occ.starts_at))
         # Instances of one booking that overlap each other (a multi-day fair repeated daily).
         for earlier, later in zip(wanted, wanted[1:]):
             if later.starts_at < earlier.blocks_until:
@@ -202,6 +199,14 @@ def find_clashes(candidates: list[Occurrence], venues: dict[int, Venue]) -> list
                           r.starts_at, r.ends_at, venue_id, venue_name, start) for r, venue_id, venue_name, start in met]
     clashes.sort(key=lambda c: (c.wanted_start, c.start))
     return clashes
+
+
+def _meeting(held: list[Holder], starts: list[datetime], ends: list[datetime], start: datetime,
+             until: datetime) -> list[Holder]:
+    """The holders of one venue busy at some point of [start, until). Holders of one venue never overlap
+    (the database sees to it), so sorted by start they are sorted by end too: they are one slice, found by
+    bisection (`starts` and `ends` are the holders' starts and ends, in that order)."""
+    return held[bisect_right(ends, start):bisect_left(starts, until)]
 
 
 class Holder(NamedTuple):
@@ -247,7 +252,6 @@ class HolderCache:
     def __init__(self, venue_ids: set[int], lo: datetime, hi: datetime):
         self.lo, self.hi = lo, hi
         self.by_venue = _stored_holders(sorted(venue_ids), lo, hi) if venue_ids else {}
-        # Holders of one venue never overlap: sorted by start, they are sorted by end too.
         self._starts = {vid: [h.starts_at for h in held] for vid, held in self.by_venue.items()}
         self._ends = {vid: [h.blocks_until for h in held] for vid, held in self.by_venue.items()}
 
@@ -256,7 +260,7 @@ class HolderCache:
 
     def holders(self, venue_id: int, first: datetime, high: datetime) -> list[Holder]:
         """The holders still busy at `first` that start before `high`."""
-        return self.by_venue[venue_id][bisect_right(self._ends[venue_id], first):bisect_left(self._starts[venue_id], high)]
+        return _meeting(self.by_venue[venue_id], self._starts[venue_id], self._ends[venue_id], first, high)
 
     def add(self, event: Event, stored: list[Occurrence | NewOccurrence]) -> None:
         for occ in stored:

@@ -181,50 +181,55 @@ def _run(actor: User, planned: list[tuple[SheetRow, dict | None]], *, dry_run: b
          careful: bool) -> ImportResult | None:
     """One pass in a savepoint; without `careful`, None at the first failing row (everything rolled back)."""
     result = ImportResult(rows=len(planned), dry_run=dry_run)
-    tz = ZoneInfo(current_app.config["CALENDAR_TIMEZONE"])
-    rows_by_event: dict[int, int] = {}
     whole = db.session.begin_nested()
     # The audit rows wait in memory and go in with one INSERT at the end, when the import is kept.
     # A clean file's bookings are checked against one read of its venues' holders, not a query per row
     # (the careful pass, which reports each bad row, asks the database row by row).
+    tz = ZoneInfo(current_app.config["CALENDAR_TIMEZONE"])
     holders = nullcontext() if careful else _holder_cache(planned, tz)
-    with audit_batched() as audit, holders:
-        try:
-            for row, payload in planned:
-                if payload is None:
-                    result.errors += row.errors
-                    continue
-                try:
-                    if careful:
-                        with db.session.begin_nested():
-                            event, warnings = _create(actor, payload)
-                    else:
-                        event, warnings = _create(actor, payload)
-                except VenueConflict as exc:
-                    if not careful:
-                        whole.rollback()
-                        return None
-                    result.errors.append(RowError(row.number, "场馆", clash_message(exc, rows_by_event, tz)))
-                except (ValidationError, ScopeError) as exc:
-                    if not careful:
-                        whole.rollback()
-                        return None
-                    result.errors.append(RowError(row.number, FIELD_COLUMNS.get(exc.field or "", None), exc.message))
-                else:
-                    rows_by_event[event.id] = row.number
-                    result.created_ids.append(event.id)
-                    result.warnings += [f"第 {row.number} 行：{w}" for w in warnings]
+    try:
+        with audit_batched() as audit, holders:
+            if not _create_rows(actor, planned, result, careful=careful, tz=tz):
+                whole.rollback()
+                return None
             if not result.errors and not dry_run:
                 audit.write()
-        except BaseException:
-            whole.rollback()
-            raise
+    except BaseException:
+        whole.rollback()
+        raise
     if result.errors or dry_run:
         whole.rollback()
         result.created_ids = []
     else:
         whole.commit()
     return result
+
+
+def _create_rows(actor: User, planned: list[tuple[SheetRow, dict | None]], result: ImportResult, *,
+                 careful: bool, tz: ZoneInfo) -> bool:
+    """Create each row's event, adding what happened to `result`; without `careful`, False at the first
+    failing row (the caller rolls back), with `careful` each row in a savepoint of its own."""
+    rows_by_event: dict[int, int] = {}
+    for row, payload in planned:
+        if payload is None:
+            result.errors += row.errors
+            continue
+        try:
+            with db.session.begin_nested() if careful else nullcontext():
+                event, warnings = _create(actor, payload)
+        except VenueConflict as exc:
+            if not careful:
+                return False
+            result.errors.append(RowError(row.number, "场馆", clash_message(exc, rows_by_event, tz)))
+        except (ValidationError, ScopeError) as exc:
+            if not careful:
+                return False
+            result.errors.append(RowError(row.number, FIELD_COLUMNS.get(exc.field or "", None), exc.message))
+        else:
+            rows_by_event[event.id] = row.number
+            result.created_ids.append(event.id)
+            result.warnings += [f"第 {row.number} 行：{w}" for w in warnings]
+    return True
 
 
 #: Fewer rows than this are checked against the database row by row (reading the venues' holders
