@@ -4,7 +4,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from calendar_app.audit.models import AuditLog
-from calendar_app.db import utcnow
+from calendar_app.db import insert_rows, utcnow
 from calendar_app.extensions import db
 
 _BATCH_KEY = "audit.batch"
@@ -33,7 +33,7 @@ class AuditBatch:
         """Insert the rows recorded so far in one statement (a spreadsheet import of 2,000 rows: one
         INSERT instead of 2,000 round trips)."""
         if self.rows:
-            db.session.connection().execute(AuditLog.__table__.insert(), self.rows)
+            insert_rows(db.session.connection(), AuditLog.__table__, self.rows)
             self.rows = []
 
 

@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import inspect, select
 from sqlalchemy.exc import IntegrityError
 
-from calendar_app.db import ValidationError
+from calendar_app.db import ValidationError, insert_rows
 from calendar_app.events.models import Event, NewOccurrence, Occurrence
 from calendar_app.extensions import db
 from calendar_app.venues.models import Venue
@@ -300,9 +300,9 @@ def _flush_checked(event: Event, holders: list[Occurrence | NewOccurrence], venu
     try:
         db.session.flush()
         if new:
-            # One executemany INSERT. It bypasses the session's flush hooks: the feeds it touches are
+            # One INSERT for them all. It bypasses the session's flush hooks: the feeds it touches are
             # those of the event just flushed (its new rows sit at the event's venue).
-            db.session.connection().execute(Occurrence.__table__.insert(), [o.row() for o in new])
+            insert_rows(db.session.connection(), Occurrence.__table__, [o.row() for o in new])
             db.session.expire(event, ["occurrences"])  # read back, with their ids, on first use
     except IntegrityError as exc:
         if not is_hold_violation(exc):

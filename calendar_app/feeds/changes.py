@@ -25,7 +25,7 @@ from sqlalchemy.sql import operators, visitors
 from sqlalchemy.sql.elements import BinaryExpression, BindParameter, ColumnElement
 
 from calendar_app.areas.models import Area
-from calendar_app.db import utcnow
+from calendar_app.db import insert_rows, utcnow
 from calendar_app.events.models import Event, Occurrence
 from calendar_app.feeds.models import EVERY_FEED, FeedChange
 from calendar_app.festivals.models import OfficialDay
@@ -240,8 +240,8 @@ def _write_marks(session: Session) -> None:
     pending = session.info.pop(_PENDING_KEY, None)
     if pending:
         now = utcnow()
-        session.connection().execute(FeedChange.__table__.insert(),
-                                     [{"key": k, "created_at": now} for k in sorted(pending)])
+        insert_rows(session.connection(), FeedChange.__table__,
+                    [{"key": k, "created_at": now} for k in sorted(pending)])
 
 
 def _forget_marks(session: Session, transaction) -> None:

@@ -2,16 +2,15 @@
 venues' bookings and audited in one insert, and still finds every clash a short sheet would find."""
 from __future__ import annotations
 
-from contextlib import contextmanager
 from datetime import date, time, timedelta
 
-from sqlalchemy import event as sa_event
 from sqlalchemy import func, select
 
 from calendar_app.audit.models import AuditLog
 from calendar_app.events.models import Event
 from calendar_app.imports.xlsx_import import CACHE_HOLDERS_FROM
 from tests.imports.conftest import row, sheet_bytes, upload
+from tests.statements import recorded
 
 FIRST_DAY = date(2026, 12, 7)
 
@@ -24,31 +23,17 @@ def _long_sheet(rows: int, **changes) -> list[list]:
     return sheet
 
 
-@contextmanager
-def _statements(db):
-    seen: list[tuple[str, bool, int]] = []
-
-    def watch(_conn, _cursor, statement, parameters, _context, executemany):
-        seen.append((" ".join(statement.split()).upper(), executemany, len(parameters) if executemany else 1))
-
-    sa_event.listen(db.engine, "before_cursor_execute", watch)
-    try:
-        yield seen
-    finally:
-        sa_event.remove(db.engine, "before_cursor_execute", watch)
-
-
 def test_a_long_clean_sheet_reads_the_venue_bookings_once_and_writes_the_audit_in_one_insert(client, db, world,
                                                                                           edition_url):
     rows = CACHE_HOLDERS_FROM + 10
     content = sheet_bytes(_long_sheet(rows))
-    with _statements(db) as seen:
+    with recorded(db.engine) as seen:
         response = upload(client, edition_url, content, world.auth("coord"))
     assert response.status_code == 201, response.json
-    holder_reads = [s for s in seen if s[0].startswith("SELECT") and "HOLDS_VENUE" in s[0]]
+    holder_reads = [s for s in seen if s.starts("SELECT") and "HOLDS_VENUE" in s.sql]
     assert len(holder_reads) == 1
-    audit_inserts = [s for s in seen if s[0].startswith("INSERT INTO AUDIT_LOG")]
-    assert [(executemany, count) for _sql, executemany, count in audit_inserts] == [(True, rows)]
+    audit_inserts = [s for s in seen if s.starts("INSERT INTO AUDIT_LOG")]
+    assert [s.rows for s in audit_inserts] == [rows]
     db.session.rollback()
     audited = db.session.execute(select(AuditLog.entity_id, AuditLog.changes, AuditLog.user_id)
                                  .where(AuditLog.action == "event.create")).all()
@@ -60,10 +45,10 @@ def test_a_long_clean_sheet_reads_the_venue_bookings_once_and_writes_the_audit_i
 def test_a_short_sheet_is_checked_row_by_row(client, db, world, edition_url):
     """Reading every booking of the sheet's span would cost more than the few queries it saves."""
     content = sheet_bytes(_long_sheet(3))
-    with _statements(db) as seen:
+    with recorded(db.engine) as seen:
         response = upload(client, edition_url, content, world.auth("coord"))
     assert response.status_code == 201, response.json
-    assert len([s for s in seen if s[0].startswith("SELECT") and "HOLDS_VENUE" in s[0]]) == 3
+    assert len([s for s in seen if s.starts("SELECT") and "HOLDS_VENUE" in s.sql]) == 3
 
 
 def test_in_a_long_sheet_a_row_meeting_an_earlier_row_of_the_sheet_is_a_clash(client, db, world, edition_url):

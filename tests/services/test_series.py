@@ -12,6 +12,7 @@ from calendar_app.events.models import Event, Occurrence
 from calendar_app.events.services import (EventData, create_event, edit_occurrence, report_attendance, split_series,
                                           update_series)
 from tests import factories as f
+from tests.statements import recorded
 
 SH = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 11, 21, 2, 0, tzinfo=timezone.utc)
@@ -284,21 +285,9 @@ def test_missing_lunar_day_follows_the_stated_rule(db, town):
 
 def test_a_new_series_is_written_in_one_insert_and_read_back_with_its_ids(db, town):
     """52 evenings cost one INSERT (not 52), and the event's occurrences are the stored rows afterwards."""
-    from sqlalchemy import event as sa_event
-
-    inserts: list[bool] = []
-
-    def watch(_conn, _cursor, statement, _params, _context, executemany):
-        if statement.lstrip().upper().startswith("INSERT INTO OCCURRENCES"):
-            inserts.append(executemany)
-
-    engine = db.engine
-    sa_event.listen(engine, "before_cursor_execute", watch)
-    try:
+    with recorded(db.engine) as seen:
         event, _ = create_event(_saturdays(town, rrule="FREQ=WEEKLY;COUNT=52"), now=NOW)
-    finally:
-        sa_event.remove(engine, "before_cursor_execute", watch)
-    assert inserts == [True]
+    assert [s.rows for s in seen if s.starts("INSERT INTO OCCURRENCES")] == [52]
     rows = event.occurrences
     assert len(rows) == 52 and all(o.id is not None and o.event_id == event.id for o in rows)
     assert sorted(o.starts_at for o in rows) == [o.starts_at for o in _occurrences(db, event)]
@@ -307,25 +296,14 @@ def test_a_new_series_is_written_in_one_insert_and_read_back_with_its_ids(db, to
 
 
 def test_extending_the_horizon_adds_the_new_instances_in_one_insert(db, town, app):
-    from sqlalchemy import event as sa_event
-
     from calendar_app.events.services import extend_occurrences
 
     event, _ = create_event(_saturdays(town, rrule="FREQ=WEEKLY;BYDAY=SA"), now=NOW)
     db.session.commit()
     before = len(_occurrences(db, event))
-    inserts: list[bool] = []
-
-    def watch(_conn, _cursor, statement, _params, _context, executemany):
-        if statement.lstrip().upper().startswith("INSERT INTO OCCURRENCES"):
-            inserts.append(executemany)
-
-    sa_event.listen(db.engine, "before_cursor_execute", watch)
-    try:
+    with recorded(db.engine) as seen:
         added = extend_occurrences(event, now=NOW + timedelta(days=60))
-    finally:
-        sa_event.remove(db.engine, "before_cursor_execute", watch)
-    assert added >= 8 and inserts == [True]
+    assert added >= 8 and [s.rows for s in seen if s.starts("INSERT INTO OCCURRENCES")] == [added]
     db.session.commit()
     assert len(_occurrences(db, event)) == before + added
     assert len(event.occurrences) == before + added
