@@ -96,6 +96,9 @@ class Event(TimestampMixin, db.Model):
     occurrences: Mapped[list[Occurrence]] = relationship(
         back_populates="event", cascade="all, delete-orphan", passive_deletes=True, order_by="Occurrence.starts_at"
     )
+    #: Not a column: the rows a write's validation loaded (area, venue, edition), kept alive while the
+    #: event is, so that the session finds them again instead of reading them anew (it holds rows weakly).
+    loaded_refs = ()
 
     @property
     def is_series(self) -> bool:

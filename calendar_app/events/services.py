@@ -8,6 +8,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime, time, timedelta, timezone
+from typing import NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dateutil.relativedelta import relativedelta
@@ -127,7 +128,16 @@ def horizon_end(start_local: datetime | date, tz: ZoneInfo, now: datetime | None
 
 # --- validation ------------------------------------------------------------------------------------
 
-def _validated(data: EventData, now: datetime | None = None) -> tuple[EventData, list[str]]:
+class Validated(NamedTuple):
+    data: EventData
+    warnings: list[str]
+    #: The area, venue and edition the checks loaded. The session keeps rows only while something refers
+    #: to them: the event being written holds these (`_apply`), so the venue check and the feed marks
+    #: find them in the session instead of reading them again.
+    rows: tuple
+
+
+def _validated(data: EventData, now: datetime | None = None) -> Validated:
     """Check and normalise everything about `data`; raise ValidationError with a Chinese message.
 
     `now` is the instant the occurrences will be stored from: the occurrence limit counts up to the
@@ -170,6 +180,7 @@ def _validated(data: EventData, now: datetime | None = None) -> tuple[EventData,
         raise ValidationError(f"场馆「{venue.name}」已停用", "venue_id")
     program_id = data.program_id
     warnings: list[str] = []
+    edition = None
     if data.edition_id is not None:
         edition = get_edition(data.edition_id)
         if program_id is None:
@@ -207,15 +218,16 @@ def _validated(data: EventData, now: datetime | None = None) -> tuple[EventData,
         lunar_rule=recurrence.format_lunar_rule(lunar) if lunar else None,
         rdates=[_iso(v) for v in rdates], exdates=[_iso(v) for v in exdates],
     )
-    return clean, warnings
+    return Validated(clean, warnings, (area, venue, edition))
 
 
-def _apply(event: Event, data: EventData) -> None:
+def _apply(event: Event, validated: Validated) -> None:
     for f in fields(EventData):
-        value = getattr(data, f.name)
+        value = getattr(validated.data, f.name)
         if f.name in ("starts_local", "ends_local"):
             value = _as_naive_datetime(value)
         setattr(event, f.name, value)
+    event.loaded_refs = validated.rows
 
 
 # --- occurrences -----------------------------------------------------------------------------------
@@ -336,9 +348,10 @@ def create_event(data: EventData, *, user_id: int | None = None, now: datetime |
     Raises VenueConflict (nothing stored) when an occurrence would clash at an exclusive venue,
     unless staff give `clash_override`, a reason that is audited.
     """
-    clean, warnings = _validated(data, now)
+    validated = _validated(data, now)
+    clean, warnings = validated.data, validated.warnings
     event = Event(uid=new_uid(), sequence=0, created_by_id=user_id, revised_at=now or utcnow())
-    _apply(event, clean)
+    _apply(event, validated)
     db.session.add(event)
     # The event and its occurrences are written in one flush, after the venue check.
     stored = sync_occurrences(event, now=now, clash_override=clash_override, user_id=user_id)
@@ -369,11 +382,12 @@ def _bump(event: Event, now: datetime | None) -> None:
 def update_series(event: Event, data: EventData, *, user_id: int | None = None,
                   now: datetime | None = None, clash_override: str | None = None) -> tuple[Event, list[str]]:
     """Edit the whole series. Single-occurrence overrides and reported attendance survive."""
-    clean, warnings = _validated(data, now)
+    validated = _validated(data, now)
+    clean, warnings = validated.data, validated.warnings
     changes = _changes(event, clean)
     if not changes:
         return event, warnings
-    _apply(event, clean)
+    _apply(event, validated)
     _bump(event, now)
     stored = sync_occurrences(event, now=now, clash_override=clash_override, user_id=user_id)
     warnings += scheduling_hints(event, stored)
@@ -396,7 +410,8 @@ def split_series(event: Event, occurrence: Occurrence, data: EventData, *, user_
                               .order_by(Occurrence.original_starts_at).limit(1))
     if first is not None and occurrence.original_starts_at <= first:
         return update_series(event, data, user_id=user_id, now=now, clash_override=clash_override)
-    clean, warnings = _validated(data, now)
+    validated = _validated(data, now)
+    warnings = validated.warnings
     split_at = occurrence.original_starts_at
     tz = ZoneInfo(event.timezone)
 
@@ -412,12 +427,11 @@ def split_series(event: Event, occurrence: Occurrence, data: EventData, *, user_
                                                               until=last_day, count=None))
     old.rdates = [r for r in old.rdates if _parse_local(r, all_day=event.is_all_day, field_name="rdates", label="日期")
                   < _local_value(until_local, event.is_all_day)]
-    old_clean, _ = _validated(old, now)
-    _apply(event, old_clean)
+    _apply(event, _validated(old, now))
     _bump(event, now)
 
     new_event = Event(uid=new_uid(), sequence=0, created_by_id=user_id, revised_at=now or utcnow(), split_from_id=event.id)
-    _apply(new_event, clean)
+    _apply(new_event, validated)
     db.session.add(new_event)
     db.session.flush()
     db.session.execute(

@@ -294,7 +294,7 @@ def _venue_for(location: str | None, venues) -> object | None:
 
 
 def _unchanged(event: Event, data: services.EventData) -> bool:
-    clean, _warnings = services._validated(data, clock.now())
+    clean, _warnings, _rows = services._validated(data, clock.now())
     return services.EventData.from_event(event) == replace(clean, status=event.status)
 
 

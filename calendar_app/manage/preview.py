@@ -69,7 +69,7 @@ def _spec(data: EventData) -> recurrence.SeriesSpec:
 
 def build(data: EventData, *, event_id: int | None = None, shown: int = SHOWN) -> Preview:
     """Validate `data` as a save would (ValidationError) and describe its next dates; nothing is written."""
-    clean, warnings = services._validated(data, clock.now())
+    clean, warnings, _rows = services._validated(data, clock.now())
     tz = ZoneInfo(clean.timezone)
     spec = _spec(clean)
     first = services._as_naive_datetime(clean.starts_local).replace(tzinfo=tz).astimezone(timezone.utc)
