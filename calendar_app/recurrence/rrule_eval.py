@@ -24,7 +24,6 @@ from .rrule_text import WEEKDAYS, ParsedRule
 __all__ = ["RuleEvaluator"]
 
 _WD = {name: i for i, name in enumerate(WEEKDAYS)}
-_ONE_DAY = timedelta(days=1)
 
 
 def _month_len(year: int, month: int) -> int:
@@ -69,6 +68,8 @@ class RuleEvaluator:
         self.neg_md = frozenset(d for d in bymonthday if d < 0)
         self.has_md = bool(bymonthday)
         self.bysetpos = rule.bysetpos
+        #: A rule whose only filter is plain weekdays (BYDAY=SA,SU, or DTSTART's weekday by default).
+        self.weekdays_only = bool(self.plain) and not (self.bymonth or self.has_md or self.nth)
         self._week0 = self.start_day - timedelta(days=(self.start_day.weekday() - self.wkst) % 7)
 
     # ------------------------------------------------------------------ periods
@@ -102,11 +103,13 @@ class RuleEvaluator:
         if self.freq == "DAILY":
             days = [first]
         elif self.freq == "WEEKLY":
-            days = [first]
-            d = first + _ONE_DAY
-            while d.weekday() != self.wkst:  # the first week is cut at DTSTART, as in dateutil
-                days.append(d)
-                d += _ONE_DAY
+            length = 7 - (first.weekday() - self.wkst) % 7  # the first week is cut at DTSTART, as in dateutil
+            if self.weekdays_only:
+                # The common weekly rule ("every Saturday", "Tuesdays and Fridays"): its days, not seven tests.
+                offsets = ((wd - first.weekday()) % 7 for wd in self.plain)
+                days = sorted(first + timedelta(days=offset) for offset in offsets if offset < length)
+            else:
+                days = [first + timedelta(days=i) for i in range(length)]
         elif self.freq == "MONTHLY":
             if self.bymonth and first.month not in self.bymonth:
                 return []
@@ -118,8 +121,11 @@ class RuleEvaluator:
                 for m in months
                 for d in range(1, _month_len(first.year, m) + 1)
             ]
-        nth_days = self._nth_days(first) if self.nth else None
-        kept = [d for d in days if self._match(d, nth_days)]
+        if self.freq == "WEEKLY" and self.weekdays_only:
+            kept = days
+        else:
+            nth_days = self._nth_days(first) if self.nth else None
+            kept = [d for d in days if self._match(d, nth_days)]
         if not self.bysetpos:
             return kept
         picked = set()
