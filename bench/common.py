@@ -94,17 +94,35 @@ def timer():
     elapsed[0] = time.perf_counter() - started
 
 
-def sample(fn, repeat: int, warmup: int = 3) -> dict[str, float]:
-    """Call fn `warmup` times, then `repeat` times; return p50/p95/mean in milliseconds."""
+def sample(fn, repeat: int, warmup: int = 3, after=None) -> dict[str, float]:
+    """Call fn `warmup` times, then `repeat` times; return p50/p95/mean in milliseconds. `after`, if given,
+    runs after each call, outside the timing (the benchmark's own checks, and undoing what fn wrote)."""
     for _ in range(warmup):
         fn()
+        if after is not None:
+            after()
     times = []
     for _ in range(repeat):
         started = time.perf_counter()
         fn()
         times.append((time.perf_counter() - started) * 1000)
+        if after is not None:
+            after()
     times.sort()
     return {"p50": statistics.median(times), "p95": times[max(0, int(len(times) * 0.95) - 1)], "mean": statistics.fmean(times)}
+
+
+def machine_reference() -> dict[str, float]:
+    """Two figures of the machine itself, in ms, to set beside timings taken on another day or machine
+    (inside an app context): a fixed pure-Python workload, and one `SELECT 1` through the app's session,
+    round trip included. The same booking took 11 ms on SQLite one day and 20 ms on another machine the
+    next; these say how much of such a change is the machine."""
+    from sqlalchemy import text
+
+    python = sample(lambda: sorted(str(i) for i in range(100_000)), 7, warmup=1)["p50"]
+    select_one = sample(lambda: _db.session.execute(text("SELECT 1")).scalar(), 300, warmup=20)["p50"]
+    _db.session.rollback()
+    return {"python_ms": python, "select1_ms": select_one}
 
 
 @contextmanager
