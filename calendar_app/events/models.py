@@ -182,7 +182,7 @@ class NewOccurrence:
     """An instance of a series about to be stored: a plain row, not yet an ORM object.
 
     A series brings tens or hundreds of new instances at once. They are checked for clashes in memory
-    and written in one executemany INSERT (`conflicts.hold_venues`), a fraction of what the ORM's unit
+    and written in one INSERT (`conflicts.hold_venues`, `db.insert_rows`), a fraction of what the ORM's unit
     of work spends on as many objects; `event.occurrences` reads them back as `Occurrence` rows on
     first use. The attributes the clash check reads and sets are those of `Occurrence`.
     """

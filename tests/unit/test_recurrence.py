@@ -168,6 +168,38 @@ def test_the_week_start_decides_which_days_share_a_fortnight(wkst: str, august: 
         date(1997, 12, d) for d in december]
 
 
+_WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+
+
+@pytest.mark.parametrize("first_day", range(7))
+@pytest.mark.parametrize("wkst", range(7))
+def test_a_weekly_rules_first_week_runs_from_dtstart_to_the_day_before_the_week_start(first_day: int,
+                                                                                       wkst: int) -> None:
+    # The day before WKST closes the first (cut) week: a rule on that day meets it there, as dateutil says.
+    from dateutil.rrule import rrulestr
+
+    start = datetime(2026, 11, 30, 19) + timedelta(days=first_day)  # 30 November 2026 is a Monday
+    day = _WEEKDAY_CODES[(wkst - 1) % 7]
+    rule = f"FREQ=WEEKLY;INTERVAL=2;BYDAY={day};WKST={_WEEKDAY_CODES[wkst]};COUNT=3"
+    expected = sorted({start, *rrulestr(rule, dtstart=start)})  # the engine always adds DTSTART itself
+    assert starts(timed(start, rrule=rule)) == expected
+
+
+def test_every_saturday_of_july_and_august_is_a_weekly_rule_limited_to_two_months() -> None:
+    # 临淄之夏: Saturday evenings through the summer, every year.
+    summer = timed(datetime(2027, 7, 3, 19, 30), rrule="FREQ=WEEKLY;BYDAY=SA;BYMONTH=7,8")
+    assert [d.date() for d in starts(summer, utc(2027, 1, 1), utc(2028, 7, 10))] == [
+        date(2027, 7, 3), date(2027, 7, 10), date(2027, 7, 17), date(2027, 7, 24), date(2027, 7, 31),
+        date(2027, 8, 7), date(2027, 8, 14), date(2027, 8, 21), date(2027, 8, 28), date(2028, 7, 1),
+        date(2028, 7, 8)]
+    # A season of five, and every other Saturday: each week is its own, counted once.
+    five = timed(datetime(2027, 7, 3, 19, 30), rrule="FREQ=WEEKLY;BYDAY=SA;BYMONTH=7,8;COUNT=5")
+    assert [d.date() for d in starts(five)] == [date(2027, 7, d) for d in (3, 10, 17, 24, 31)]
+    fortnightly = timed(datetime(2027, 7, 3, 19, 30), rrule="FREQ=WEEKLY;INTERVAL=2;BYDAY=SA;BYMONTH=7,8")
+    assert [d.date() for d in starts(fortnightly, utc(2027, 1, 1), utc(2027, 12, 31))] == [
+        date(2027, 7, 3), date(2027, 7, 17), date(2027, 7, 31), date(2027, 8, 14), date(2027, 8, 28)]
+
+
 def test_bysetpos_one_is_the_first_candidate_of_each_month() -> None:
     # The first working day (Monday to Friday) of each month: 2026-01-01 is a Thursday, 2 February and
     # 2 March are Mondays, 1 April a Wednesday.
