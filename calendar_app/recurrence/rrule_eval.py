@@ -68,8 +68,8 @@ class RuleEvaluator:
         self.neg_md = frozenset(d for d in bymonthday if d < 0)
         self.has_md = bool(bymonthday)
         self.bysetpos = rule.bysetpos
-        #: A rule whose only filter is plain weekdays (BYDAY=SA,SU, or DTSTART's weekday by default).
-        self.weekdays_only = bool(self.plain) and not (self.bymonth or self.has_md or self.nth)
+        #: A WEEKLY rule whose only filter is plain weekdays (BYDAY=SA,SU, or DTSTART's weekday by default).
+        self.weekdays_only = self.freq == "WEEKLY" and bool(self.plain) and not (self.bymonth or self.has_md or self.nth)
         self._week0 = self.start_day - timedelta(days=(self.start_day.weekday() - self.wkst) % 7)
 
     # ------------------------------------------------------------------ periods
@@ -107,9 +107,8 @@ class RuleEvaluator:
             if self.weekdays_only:
                 # The common weekly rule ("every Saturday", "Tuesdays and Fridays"): its days, not seven tests.
                 offsets = ((wd - first.weekday()) % 7 for wd in self.plain)
-                days = sorted(first + timedelta(days=offset) for offset in offsets if offset < length)
-            else:
-                days = [first + timedelta(days=i) for i in range(length)]
+                return self._positions(sorted(first + timedelta(days=offset) for offset in offsets if offset < length))
+            days = [first + timedelta(days=i) for i in range(length)]
         elif self.freq == "MONTHLY":
             if self.bymonth and first.month not in self.bymonth:
                 return []
@@ -121,11 +120,11 @@ class RuleEvaluator:
                 for m in months
                 for d in range(1, _month_len(first.year, m) + 1)
             ]
-        if self.freq == "WEEKLY" and self.weekdays_only:
-            kept = days
-        else:
-            nth_days = self._nth_days(first) if self.nth else None
-            kept = [d for d in days if self._match(d, nth_days)]
+        nth_days = self._nth_days(first) if self.nth else None
+        return self._positions([d for d in days if self._match(d, nth_days)])
+
+    def _positions(self, kept: list[date]) -> list[date]:
+        """The days of one period that BYSETPOS picks (all of them without BYSETPOS), in order."""
         if not self.bysetpos:
             return kept
         picked = set()

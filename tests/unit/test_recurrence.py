@@ -35,6 +35,14 @@ def starts(spec: SeriesSpec, ws: datetime = utc(1990, 1, 1), we: datetime = utc(
     return [i.start for i in expand(spec, ws, we)]
 
 
+def rule_refused(text: str) -> RecurrenceError:
+    """Assert parse_rrule() refuses ``text``, naming the rrule field; return the error."""
+    with pytest.raises(RecurrenceError) as err:
+        parse_rrule(text)
+    assert err.value.field == "rrule", (err.value.field, str(err.value))
+    return err.value
+
+
 def timed(start: datetime, minutes: int = 120, **kw) -> SeriesSpec:
     return SeriesSpec(start=start, end=start + timedelta(minutes=minutes), **kw)
 
@@ -641,10 +649,8 @@ def test_parse_rrule_normalizes(text: str, normalized: str) -> None:
     ],
 )
 def test_parse_rrule_refuses(text: str, message: str) -> None:
-    with pytest.raises(RecurrenceError) as err:
-        parse_rrule(text)
-    assert err.value.field == "rrule"
-    assert str(err.value) == err.value.message == message
+    err = rule_refused(text)
+    assert str(err) == err.message == message
 
 
 @pytest.mark.parametrize(("accepted", "refused_text", "message"), [
@@ -665,10 +671,7 @@ def test_parse_rrule_refuses(text: str, message: str) -> None:
 ])
 def test_parse_rrule_limits_accept_the_limit_and_refuse_one_past_it(accepted: str, refused_text: str, message: str) -> None:
     assert parse_rrule(accepted) == accepted
-    with pytest.raises(RecurrenceError) as err:
-        parse_rrule(refused_text)
-    assert err.value.field == "rrule"
-    assert message in str(err.value), str(err.value)
+    assert message in str(rule_refused(refused_text))
 
 
 @pytest.mark.parametrize(("text", "message"), [
@@ -679,10 +682,7 @@ def test_parse_rrule_limits_accept_the_limit_and_refuse_one_past_it(accepted: st
     ("FREQ=MONTHLY;BYDAY=-SA", "BYDAY 无法解析：-SA"),
 ])
 def test_a_minus_sign_where_the_rule_has_no_from_the_end_is_refused(text: str, message: str) -> None:
-    with pytest.raises(RecurrenceError) as err:
-        parse_rrule(text)
-    assert err.value.field == "rrule"
-    assert str(err.value) == message
+    assert str(rule_refused(text)) == message
 
 
 @pytest.mark.parametrize("text", [
@@ -690,9 +690,7 @@ def test_a_minus_sign_where_the_rule_has_no_from_the_end_is_refused(text: str, m
     "FREQ=DAILY;BYMONTH=4,6;BYMONTHDAY=31",  # nor April or June a 31st
 ])
 def test_a_monthly_or_daily_rule_on_a_day_its_months_lack_is_refused(text: str) -> None:
-    with pytest.raises(RecurrenceError) as err:
-        parse_rrule(text)
-    assert str(err.value) == "重复规则不会产生任何日期：所选月份里没有这些日子"
+    assert str(rule_refused(text)) == "重复规则不会产生任何日期：所选月份里没有这些日子"
 
 
 @pytest.mark.parametrize(("start", "rule", "expected"), [
@@ -726,9 +724,7 @@ def test_parse_rrule_normalizes_edge_forms(text: str, normalized: str) -> None:
     ("FREQ=WEEKLY;BYDAY=SA=1", "BYDAY 无法解析：SA=1（应为 MO、TU、WE、TH、FR、SA、SU，可带序号如 1SA、-1SU）"),
 ])
 def test_parse_rrule_refuses_edge_forms(text: str, message: str) -> None:
-    with pytest.raises(RecurrenceError) as err:
-        parse_rrule(text)
-    assert str(err.value) == message
+    assert str(rule_refused(text)) == message
 
 
 @pytest.mark.parametrize(("text", "rule"), [
