@@ -1,6 +1,7 @@
 """Two versions of the code booking side by side: the same weekly series, on one database, turn about.
 
     python -m bench.ab_booking --postgres ADMIN_URL [--size 1000000] [--rounds 40] TREE_A TREE_B
+    python -m bench.ab_booking --database URL [--rounds 40] TREE_A TREE_B
 
 TREE_A and TREE_B are checkouts of this project (e.g. `git worktree add /tmp/base <commit>`). The data is
 generated once (`bench.common.generate_elsewhere`, PostgreSQL, or SQLite without --postgres); then one
@@ -59,10 +60,15 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=1_000_000)
     parser.add_argument("--rounds", type=int, default=40)
     parser.add_argument("--postgres", help="admin URL, e.g. postgresql://postgres@127.0.0.1/postgres")
+    parser.add_argument("--database", help="book on this database, generated before (by an earlier run, or "
+                        "bench.common.generate_elsewhere), instead of generating one: --size is then ignored")
     args = parser.parse_args()
-    url = (postgres_url(args.postgres, f"bench_ab_{args.size}") if args.postgres
-           else sqlite_url(f"ab{args.size}"))
-    generate_elsewhere(url, args.size, now=NOW)  # migrated by this tree: both trees must share its schema
+    if args.database:
+        url = args.database
+    else:
+        url = (postgres_url(args.postgres, f"bench_ab_{args.size}") if args.postgres
+               else sqlite_url(f"ab{args.size}"))
+        generate_elsewhere(url, args.size, now=NOW)  # migrated by this tree: both trees must share its schema
     # From 23:00 to 9:00 the generated venues are free: 8 slots of 75 minutes a night. Series started a
     # week apart share their later evenings, and a rolled-back row stays in the indexes until VACUUM, so the
     # slots are shuffled: both trees meet the same mix of fresh and trodden index pages.
@@ -97,7 +103,8 @@ def main() -> None:
         q1, median, q3 = statistics.quantiles(values, n=4)
         medians.append(statistics.median(values))
         print(f"{str(tree):40} median {medians[-1]:7.2f} ms  quartiles {q1:.2f} / {q3:.2f}")
-    print(f"B / A: x{medians[1] / medians[0]:.2f} ({args.rounds} turns each, {args.size:,} stored)")
+    stored = "on " + url.rsplit("/", 1)[-1] if args.database else f"{args.size:,} stored"
+    print(f"B / A: x{medians[1] / medians[0]:.2f} ({args.rounds} turns each, {stored})")
 
 
 if __name__ == "__main__":

@@ -9,6 +9,10 @@ query per venue over the window the series covers) and refuse with every clash l
 keeps the same rule for requests that race past that check: an exclusion constraint on PostgreSQL,
 triggers on SQLite (migration 91a60076d769). A flush that breaks it is turned into the same
 `VenueConflict`, listing what won the race.
+
+A new event on PostgreSQL skips the read (`new_booking`): it is written under a savepoint and the
+exclusion constraint checks it, which a free slot, the common case, passes without a query of its own;
+a refused one is rolled back to the savepoint, and only then are its clashes read.
 """
 from __future__ import annotations
 
@@ -22,7 +26,7 @@ from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import inspect, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from calendar_app.db import ValidationError, insert_rows
 from calendar_app.events.models import Event, NewOccurrence, Occurrence
@@ -34,6 +38,7 @@ from calendar_app.venues.models import Venue
 HOLD_REACH = timedelta(days=33)
 _MAX_LISTED = 50
 _CACHE_KEY = "conflicts.holders"
+_WRITE_FIRST_KEY = "conflicts.write_first"
 
 
 @dataclass(frozen=True)
@@ -61,19 +66,17 @@ class VenueConflict(ValidationError):
 
     Raised before anything is written when the check finds the clash, or by the database when a
     concurrent booking won the race; then the transaction is lost, and the clashes are looked up
-    on first use, after the caller has rolled back.
+    on first use, after the caller has rolled back. A new booking on PostgreSQL is refused by the
+    database as a rule (`new_booking`): there the savepoint is rolled back, and the clashes read then.
     """
 
     def __init__(self, clashes: list[Clash] | None, tz: ZoneInfo, *, venue_name: str = "",
                  pending: list[tuple] | None = None):
         self._clashes = clashes
         self._pending = pending or []
+        self._tz = tz
         if clashes:
-            first = clashes[0]
-            when = "、".join(f"{c.start.astimezone(tz):%Y-%m-%d %H:%M}–{c.end.astimezone(tz):%H:%M}「{c.title}」"
-                            for c in clashes[:3])
-            more = f" 等 {len(clashes)} 处" if len(clashes) > 3 else ""
-            message = f"场馆「{first.venue}」该时段已被占用（含换场时间）：{when}{more}"
+            message = _clash_message(clashes, tz)
         else:
             message = f"场馆「{venue_name}」该时段刚被同时提交的另一项预订占用（含换场时间），请换个时间或场地"
         super().__init__(message, "venue_id")
@@ -85,9 +88,24 @@ class VenueConflict(ValidationError):
             self._clashes = _clashes_for_keys(self._pending)
         return self._clashes
 
+    def read_clashes(self) -> None:
+        """Read what the refused booking met, once the transaction can read again, and name it in the
+        message as the check does. A booking still uncommitted is invisible: the message then stays
+        that a concurrent booking is taking the slot."""
+        if self.clashes:
+            self.message = _clash_message(self.clashes, self._tz)
+            self.args = (self.message,)
+
     def to_dict(self) -> dict:
         return {"error": "venue_conflict", "message": self.message, "field": self.field,
                 "conflicts": [c.to_json() for c in self.clashes[:_MAX_LISTED]]}
+
+
+def _clash_message(clashes: list[Clash], tz: ZoneInfo) -> str:
+    when = "、".join(f"{c.start.astimezone(tz):%Y-%m-%d %H:%M}–{c.end.astimezone(tz):%H:%M}「{c.title}」"
+                    for c in clashes[:3])
+    more = f" 等 {len(clashes)} 处" if len(clashes) > 3 else ""
+    return f"场馆「{clashes[0].venue}」该时段已被占用（含换场时间）：{when}{more}"
 
 
 def blocks_until(ends_at: datetime, venue: Venue | None) -> datetime:
@@ -126,7 +144,11 @@ def hold_venues(event: Event, occurrences: list[Occurrence | NewOccurrence], *, 
                 hold = False  # allowed to share its slot; stays so until it is moved
             if hold:
                 wanted.append(occ)
-        clashes = find_clashes(wanted, venues)
+        # A new event under `new_booking` leaves the stored holders to the database (and to
+        # read_clashes, if it refuses); the occurrences are still checked against each other here.
+        write_first = (override_reason is None and db.session.info.get(_WRITE_FIRST_KEY) is event
+                       and all(isinstance(o, NewOccurrence) for o in occurrences))
+        clashes = find_clashes(wanted, venues, stored=not write_first)
         overridden: list[Clash] = []
         if clashes:
             if override_reason is None:
@@ -154,13 +176,49 @@ def hold_venues(event: Event, occurrences: list[Occurrence | NewOccurrence], *, 
     return overridden
 
 
+@contextmanager
+def new_booking(event: Event) -> Iterator[None]:
+    """Add the new `event` to the session; the block stores it with its occurrences (`hold_venues`).
+
+    On PostgreSQL, outside a holder cache, the block runs under a savepoint and the stored holders are
+    not read first: the exclusion constraint refuses a clash as the check would, the savepoint is rolled
+    back (nothing of the booking stays, the event's own row included, and the transaction goes on), and
+    the VenueConflict then reads and names every clash. A free slot saves the read of the venue's
+    holders over the series' whole span. SQLite and bulk runs keep checking first: there the read is
+    in-process or in the cache, and cheap; a refusal by the check takes the unwritten event out of the
+    session again. (A refusal by the database there, a lost race, leaves the transaction to the
+    caller's rollback, as for every write.)
+    """
+    if db.session.get_bind().dialect.name != "postgresql" or db.session.info.get(_CACHE_KEY) is not None:
+        db.session.add(event)
+        try:
+            yield
+        except Exception:
+            if event in db.session.new:  # refused before anything was written: leave nothing behind
+                db.session.expunge(event)
+            raise
+        return
+    try:
+        with db.session.begin_nested():  # flushes what the caller has pending first, outside the savepoint
+            db.session.add(event)
+            db.session.info[_WRITE_FIRST_KEY] = event
+            try:
+                yield
+            finally:
+                db.session.info.pop(_WRITE_FIRST_KEY, None)
+    except VenueConflict as refused:
+        refused.read_clashes()  # the savepoint is rolled back: the transaction can read again
+        raise
+
+
 def _slot_changed(occ: Occurrence) -> bool:
     state = inspect(occ)
     return any(state.attrs[name].history.has_changes() for name in ("starts_at", "blocks_until", "venue_id"))
 
 
-def find_clashes(candidates: list[Occurrence], venues: dict[int, Venue]) -> list[Clash]:
-    """Every (candidate, holder) overlap, against stored holders and among the candidates themselves."""
+def find_clashes(candidates: list[Occurrence], venues: dict[int, Venue], *, stored: bool = True) -> list[Clash]:
+    """Every (candidate, holder) overlap: among the candidates themselves, and (unless `stored` is false)
+    against the holders stored or in the holder cache."""
     by_venue: dict[int, list[Occurrence]] = defaultdict(list)
     for occ in candidates:
         by_venue[occ.venue_id].append(occ)
@@ -174,7 +232,9 @@ def find_clashes(candidates: list[Occurrence], venues: dict[int, Venue]) -> list
         first = wanted[0].starts_at
         high = max(o.blocks_until for o in wanted)
         cache: HolderCache | None = db.session.info.get(_CACHE_KEY)
-        if cache is not None and cache.covers(venue_id, first, high):
+        if not stored:
+            rows = []
+        elif cache is not None and cache.covers(venue_id, first, high):
             rows = cache.holders(venue_id, first, high)
         else:
             rows = _stored_holders([venue_id], first, high)[venue_id]
@@ -190,15 +250,19 @@ def find_clashes(candidates: list[Occurrence], venues: dict[int, Venue]) -> list
             if later.starts_at < earlier.blocks_until:
                 clashes.append(Clash(earlier.id, earlier.event_id, earlier.event.title if earlier.event else "本活动",
                                      earlier.starts_at, earlier.ends_at, venue_id, venue_name, later.starts_at))
-    if met:
-        # The titles of the holders met, read only now: a free slot (the common case) needs none.
-        missing = {r.event_id for r, *_ in met if r.title is None}
-        titles = dict(db.session.execute(select(Event.id, Event.title).where(Event.id.in_(missing))
-                                         .execution_options(unscoped=True)).all()) if missing else {}
-        clashes += [Clash(r.id, r.event_id, r.title if r.title is not None else titles.get(r.event_id, ""),
-                          r.starts_at, r.ends_at, venue_id, venue_name, start) for r, venue_id, venue_name, start in met]
+    clashes += _named(met)
     clashes.sort(key=lambda c: (c.wanted_start, c.start))
     return clashes
+
+
+def _named(met: list[tuple[Holder, int, str, datetime]]) -> list[Clash]:
+    """The clashes of (holder, venue id, venue name, the start that met it), with the holders' titles,
+    read only now: a free slot (the common case) needs none."""
+    missing = {r.event_id for r, *_ in met if r.title is None}
+    titles = dict(db.session.execute(select(Event.id, Event.title).where(Event.id.in_(missing))
+                                     .execution_options(unscoped=True)).all()) if missing else {}
+    return [Clash(r.id, r.event_id, r.title if r.title is not None else titles.get(r.event_id, ""),
+                  r.starts_at, r.ends_at, venue_id, venue_name, start) for r, venue_id, venue_name, start in met]
 
 
 def _meeting(held: list[Holder], starts: list[datetime], ends: list[datetime], start: datetime,
@@ -292,6 +356,13 @@ def is_hold_violation(exc: IntegrityError) -> bool:
     return "venue_hold_conflict" in text or "ex_occurrences_venue_hold" in text
 
 
+def _deadlocked(exc: DBAPIError) -> bool:
+    """Whether PostgreSQL aborted the write to end a deadlock. Two bookings of one slot written at once
+    each find the other's row in the exclusion constraint's index and wait for it to commit; the
+    server then aborts one of them (SQLSTATE 40P01): a lost race, like a refusal."""
+    return getattr(exc.orig, "sqlstate", None) == "40P01"
+
+
 def _flush_checked(event: Event, holders: list[Occurrence | NewOccurrence], venues: dict[int, Venue],
                    new: list[NewOccurrence]) -> None:
     """Flush, then insert the `new` rows; a concurrent booking that won the race becomes a
@@ -304,8 +375,8 @@ def _flush_checked(event: Event, holders: list[Occurrence | NewOccurrence], venu
             # those of the event just flushed (its new rows sit at the event's venue).
             insert_rows(db.session.connection(), Occurrence.__table__, [o.row() for o in new])
             db.session.expire(event, ["occurrences"])  # read back, with their ids, on first use
-    except IntegrityError as exc:
-        if not is_hold_violation(exc):
+    except DBAPIError as exc:
+        if not (isinstance(exc, IntegrityError) and is_hold_violation(exc) or _deadlocked(exc)):
             raise
         raise VenueConflict(None, ZoneInfo(event.timezone), venue_name=pending[0][1] if pending else "",
                             pending=pending) from None
@@ -315,17 +386,17 @@ def _flush_checked(event: Event, holders: list[Occurrence | NewOccurrence], venu
 
 
 def _clashes_for_keys(pending: list[tuple]) -> list[Clash]:
-    clashes: list[Clash] = []
-    for venue_id, venue_name, start, until in pending:
-        rows = db.session.execute(
-            select(Occurrence.id, Occurrence.event_id, Occurrence.starts_at, Occurrence.ends_at, Event.title)
-            .join(Event, Event.id == Occurrence.event_id)
-            .where(Occurrence.venue_id == venue_id, Occurrence.holds_venue.is_(True),
-                   Occurrence.starts_at >= start - HOLD_REACH, Occurrence.starts_at < until,
-                   Occurrence.blocks_until > start)
-            .execution_options(unscoped=True)
-        ).all()
-        clashes += [Clash(r.id, r.event_id, r.title, r.starts_at, r.ends_at, venue_id, venue_name, start) for r in rows]
-        if len(clashes) >= _MAX_LISTED:
-            break
-    return clashes
+    """The stored holders met by the slots (venue id, venue name, start, blocks until) of a refused
+    booking: one read per venue, as `find_clashes` does."""
+    by_venue: dict[int, list[tuple]] = defaultdict(list)
+    for key in pending:
+        by_venue[key[0]].append(key)
+    met: list[tuple[Holder, int, str, datetime]] = []
+    for venue_id, keys in by_venue.items():
+        keys.sort(key=lambda k: k[2])
+        held = _stored_holders([venue_id], keys[0][2], max(k[3] for k in keys))[venue_id]
+        starts = [r.starts_at for r in held]
+        ends = [r.blocks_until for r in held]
+        for _, venue_name, start, until in keys:
+            met += [(r, venue_id, venue_name, start) for r in _meeting(held, starts, ends, start, until)]
+    return sorted(_named(met), key=lambda c: (c.wanted_start, c.start))

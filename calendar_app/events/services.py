@@ -19,7 +19,7 @@ from calendar_app import recurrence
 from calendar_app.areas.services import get_area
 from calendar_app.audit.services import record
 from calendar_app.db import ValidationError, utcnow
-from calendar_app.events.conflicts import hold_venues
+from calendar_app.events.conflicts import hold_venues, new_booking
 from calendar_app.events.models import EVENT_STATUSES, Event, NewOccurrence, Occurrence
 from calendar_app.extensions import db
 from calendar_app.programs.models import CATEGORIES
@@ -352,9 +352,10 @@ def create_event(data: EventData, *, user_id: int | None = None, now: datetime |
     clean, warnings = validated.data, validated.warnings
     event = Event(uid=new_uid(), sequence=0, created_by_id=user_id, revised_at=now or utcnow())
     _apply(event, validated)
-    db.session.add(event)
-    # The event and its occurrences are written in one flush, after the venue check.
-    stored = sync_occurrences(event, now=now, clash_override=clash_override, user_id=user_id)
+    # The event and its occurrences are written in one flush, after the venue check (or, where the
+    # database checks, under a savepoint that a refusal rolls back: `new_booking`).
+    with new_booking(event):
+        stored = sync_occurrences(event, now=now, clash_override=clash_override, user_id=user_id)
     warnings += scheduling_hints(event, stored)
     record("event.create", "event", event.id, user_id=user_id, changes={"title": clean.title})
     return event, warnings

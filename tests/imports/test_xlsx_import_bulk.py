@@ -43,12 +43,19 @@ def test_a_long_clean_sheet_reads_the_venue_bookings_once_and_writes_the_audit_i
 
 
 def test_a_short_sheet_is_checked_row_by_row(client, db, world, edition_url):
-    """Reading every booking of the sheet's span would cost more than the few queries it saves."""
+    """Reading every booking of the sheet's span would cost more than the few queries it saves. Row by
+    row, SQLite reads each row's venue holders; PostgreSQL leaves them to its exclusion constraint,
+    each row under a savepoint of its own (events.conflicts.new_booking)."""
     content = sheet_bytes(_long_sheet(3))
     with recorded(db.engine) as seen:
         response = upload(client, edition_url, content, world.auth("coord"))
     assert response.status_code == 201, response.json
-    assert len([s for s in seen if s.starts("SELECT") and "HOLDS_VENUE" in s.sql]) == 3
+    holder_reads = [s for s in seen if s.starts("SELECT") and "HOLDS_VENUE" in s.sql]
+    if db.engine.dialect.name == "postgresql":
+        assert holder_reads == []
+        assert len([s for s in seen if s.starts("SAVEPOINT")]) >= 3
+    else:
+        assert len(holder_reads) == 3
 
 
 def test_in_a_long_sheet_a_row_meeting_an_earlier_row_of_the_sheet_is_a_clash(client, db, world, edition_url):
