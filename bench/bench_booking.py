@@ -16,14 +16,15 @@ vacuumed and analysed as autovacuum would). At the busiest venue of the coming y
 
 and prints the median and p95 in ms and the ratio of the largest size to the smallest (goal: book
 median <= 20 ms and flat), with two figures of the machine itself to compare runs on different machines.
+The sizes take turns, run by run (`measure`): all databases are generated first.
 """
 from __future__ import annotations
 
 import argparse
-import itertools
+import time
 from datetime import datetime, timedelta, timezone
 
-from bench.common import generate_elsewhere, machine_reference, make_app, postgres_url, sample, sqlite_url
+from bench.common import generate_elsewhere, machine_reference, make_app, postgres_url, sqlite_url, summary
 
 NOW = datetime(2026, 11, 21, 2, 0, tzinfo=timezone.utc)
 WARMUP = 3
@@ -52,64 +53,86 @@ def _taken_slot(db, venue_id: int) -> datetime:
     return first.astimezone(timezone(timedelta(hours=8))).replace(tzinfo=None)
 
 
-def measure(url: str, size: int, repeat: int) -> dict:
-    from sqlalchemy import func, select
+class _Size:
+    """One size's database, its app, and what was measured on it."""
 
-    from calendar_app.events.conflicts import VenueConflict
-    from calendar_app.events.models import Occurrence
-    from calendar_app.events.services import EventData, create_event
-    from calendar_app.extensions import db
-    from calendar_app.venues.models import Venue
+    def __init__(self, url: str, size: int):
+        from calendar_app.extensions import db
+        from calendar_app.venues.models import Venue
 
-    generate_seconds = generate_elsewhere(url, size, now=NOW)
-    app = make_app(url, FIXED_NOW=NOW.isoformat())
-    with app.app_context():
-        machine = machine_reference()
-        venue_id, upcoming = _busiest_venue(db)
-        area_id = db.session.get(Venue, venue_id).area_id  # read once: a rollback expires loaded rows
+        self.size = size
+        self.generate_s = generate_elsewhere(url, size, now=NOW)
+        self.app = make_app(url, FIXED_NOW=NOW.isoformat())
+        with self.app.app_context():
+            self.venue_id, self.upcoming = _busiest_venue(db)
+            self.area_id = db.session.get(Venue, self.venue_id).area_id
+            self.taken_start = _taken_slot(db, self.venue_id)
         # Generated bookings start at 9, 14, 18 or 19 o'clock and end by 22:00 plus changeover: from 23:00 to
         # 9:00 the venue is free. Each run books a slot of its own: one of 7 weekdays x 8 slots of 75 minutes
         # (45 minutes and the changeover), none of whose 52 weeks meets another run's.
-        free_slots = [datetime(2026, 11, 24, 23, 0) + timedelta(days=day, minutes=75 * slot)
-                      for slot in range(8) for day in range(7)]
-        runs = itertools.count()
-        taken_start = _taken_slot(db, venue_id)
-        clashes_seen: list[int] = []
-        booked_events: list = []
+        self.free_slots = iter([datetime(2026, 11, 24, 23, 0) + timedelta(days=day, minutes=75 * slot)
+                                for slot in range(8) for day in range(7)])
+        self.book_ms: list[float] = []
+        self.refuse_ms: list[float] = []
+        self.clashes = 0
+        self.machine: dict[str, float] = {}
 
-        def book(start: datetime) -> None:
-            """The timed part: validate, expand, check, and write every row of the booking (the event, its
-            occurrences, the audit line) up to the commit."""
-            data = EventData(title="基准测试·每周晚间活动", area_id=area_id, venue_id=venue_id,
-                             starts_local=start, ends_local=start + timedelta(minutes=45),
-                             rrule="FREQ=WEEKLY;COUNT=52", status="draft")
-            event, _ = create_event(data, now=NOW)
-            db.session.flush()
-            booked_events.append(event)
+    def run(self, start: datetime, *, refused: bool) -> float:
+        """One booking in a fresh app context (as a request has), timed up to the commit; then, untimed,
+        the stored rows counted and the booking rolled back. Returns the milliseconds."""
+        from sqlalchemy import func, select
 
-        def refuse(start: datetime) -> None:
+        from calendar_app.events.conflicts import VenueConflict
+        from calendar_app.events.models import Occurrence
+        from calendar_app.events.services import EventData, create_event
+        from calendar_app.extensions import db
+
+        data = EventData(title="基准测试·每周晚间活动", area_id=self.area_id, venue_id=self.venue_id,
+                         starts_local=start, ends_local=start + timedelta(minutes=45),
+                         rrule="FREQ=WEEKLY;COUNT=52", status="draft")
+        with self.app.app_context():
+            began = time.perf_counter()
             try:
-                book(start)
+                event, _ = create_event(data, now=NOW)
+                db.session.flush()
             except VenueConflict as exc:
-                clashes_seen.append(len(exc.clashes))
+                elapsed = (time.perf_counter() - began) * 1000
+                if not refused:
+                    raise AssertionError(f"the free slot {start} was refused: {exc.message}") from None
+                self.clashes = len(exc.clashes)
             else:
-                raise AssertionError(f"the taken slot {start} was booked")
-
-        def check_and_undo() -> None:
-            """Untimed: the series was stored whole (or refused), then rolled back."""
-            if booked_events:
-                event = booked_events.pop()
+                elapsed = (time.perf_counter() - began) * 1000
+                if refused:
+                    raise AssertionError(f"the taken slot {start} was booked")
                 stored = db.session.scalar(select(func.count()).select_from(Occurrence).where(
                     Occurrence.event_id == event.id))
-                assert stored == 52
+                assert stored == 52, stored
             db.session.rollback()
+        return elapsed
 
-        if repeat + WARMUP > len(free_slots):
-            raise SystemExit(f"--repeat at most {len(free_slots) - WARMUP}: each run needs a free slot of its own")
-        booked = sample(lambda: book(free_slots[next(runs)]), repeat, warmup=WARMUP, after=check_and_undo)
-        refused = sample(lambda: refuse(taken_start), repeat, after=check_and_undo)
-    return {"size": size, "generate_s": generate_seconds, "venue_upcoming": upcoming, "book": booked, "refuse": refused,
-            "clashes": clashes_seen[-1] if clashes_seen else 0, "machine": machine}
+
+def measure(targets: list[tuple[str, int]], repeat: int) -> list[dict]:
+    """Book at every size's busiest venue, the sizes taking turns run by run.
+
+    A shared machine's speed drifts by half within minutes (the same code gave 13 and 24 ms in one
+    session, measured a size at a time); turns give every size the same mix of fast and slow minutes,
+    so their ratio holds even when the absolute figures move."""
+    sizes = [_Size(url, size) for url, size in targets]
+    if repeat + WARMUP > 7 * 8:
+        raise SystemExit(f"--repeat at most {7 * 8 - WARMUP}: each run needs a free slot of its own")
+    for turn in range(WARMUP + repeat):
+        for size in sizes:
+            ms = size.run(next(size.free_slots), refused=False)
+            if turn >= WARMUP:
+                size.book_ms.append(ms)
+    for _ in range(repeat):
+        for size in sizes:
+            size.refuse_ms.append(size.run(size.taken_start, refused=True))
+    for size in sizes:
+        with size.app.app_context():
+            size.machine = machine_reference()
+    return [{"size": s.size, "generate_s": s.generate_s, "venue_upcoming": s.upcoming, "book": summary(s.book_ms),
+             "refuse": summary(s.refuse_ms), "clashes": s.clashes, "machine": s.machine} for s in sizes]
 
 
 def report(label: str, results: list[dict]) -> None:
@@ -137,10 +160,10 @@ def main() -> None:
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     if not args.skip_sqlite:
-        report("SQLite", [measure(sqlite_url(f"booking{size}"), size, args.repeat) for size in sizes])
+        report("SQLite", measure([(sqlite_url(f"booking{size}"), size) for size in sizes], args.repeat))
     if args.postgres:
-        report("PostgreSQL", [measure(postgres_url(args.postgres, f"bench_booking_{size}"), size, args.repeat)
-                              for size in sizes])
+        report("PostgreSQL", measure([(postgres_url(args.postgres, f"bench_booking_{size}"), size) for size in sizes],
+                                     args.repeat))
 
 
 if __name__ == "__main__":

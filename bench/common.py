@@ -108,7 +108,12 @@ def sample(fn, repeat: int, warmup: int = 3, after=None) -> dict[str, float]:
         times.append((time.perf_counter() - started) * 1000)
         if after is not None:
             after()
-    times.sort()
+    return summary(times)
+
+
+def summary(times: list[float]) -> dict[str, float]:
+    """p50, p95 and mean of timings in milliseconds."""
+    times = sorted(times)
     return {"p50": statistics.median(times), "p95": times[max(0, int(len(times) * 0.95) - 1)], "mean": statistics.fmean(times)}
 
 
