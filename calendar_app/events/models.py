@@ -150,7 +150,11 @@ class Occurrence(db.Model):
     #: Venue for this instance only (None = the event's venue); `venue_id` is the effective one.
     override_venue_id: Mapped[int | None] = mapped_column(ForeignKey("venues.id", ondelete="SET NULL"))
     venue_id: Mapped[int | None] = mapped_column(ForeignKey("venues.id", ondelete="SET NULL"))
-    area_id: Mapped[int] = mapped_column(ForeignKey("areas.id", ondelete="RESTRICT"))
+    #: The event's area, copied (the area filters read it without a join). No foreign key of its own:
+    #: the event's key already refuses an unknown area and keeps a used one from being deleted, and this
+    #: one was checked again for every row a booking writes (52 for a year of weekly evenings), by a scan
+    #: of the areas table where PostgreSQL finds it small (migration 2b8e0c4f6a1d).
+    area_id: Mapped[int] = mapped_column(Integer)
     program_id: Mapped[int | None] = mapped_column(ForeignKey("programs.id", ondelete="SET NULL"))
     edition_id: Mapped[int | None] = mapped_column(ForeignKey("editions.id", ondelete="SET NULL"))
     #: Copy of event.status == "published" (the public filter needs no join).
