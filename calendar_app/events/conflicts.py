@@ -149,6 +149,8 @@ def hold_venues(event: Event, occurrences: list[Occurrence | NewOccurrence], *, 
         write_first = (override_reason is None and db.session.info.get(_WRITE_FIRST_KEY) is event
                        and all(isinstance(o, NewOccurrence) for o in occurrences))
         clashes = find_clashes(wanted, venues, stored=not write_first)
+        if clashes and write_first:
+            clashes = find_clashes(wanted, venues)  # refused anyway: list the stored holders it meets too
         overridden: list[Clash] = []
         if clashes:
             if override_reason is None:

@@ -203,3 +203,20 @@ def test_two_bookings_that_wait_on_each_other_end_with_one_booked_and_one_told_t
     for t in threads:
         t.join(30)
     assert sorted(outcome.values()) == ["booked", "refused"], outcome
+
+
+def test_a_series_that_meets_itself_and_another_booking_is_refused_naming_both(db, world):
+    """Days of a two-day fair repeated daily overlap each other; the refusal also names the booking
+    already there, on PostgreSQL too, where a new event's stored clashes are otherwise left to the
+    database."""
+    from calendar_app.events.conflicts import VenueConflict
+
+    _booking(world, "周六村晚", datetime(2026, 12, 12, 19), datetime(2026, 12, 12, 21))
+    db.session.commit()
+    fair = EventData(title="年货市集", area_id=world.areas["dongya"].id, venue_id=world.venues["dongya_square"].id,
+                     starts_local=datetime(2026, 12, 11, 9), ends_local=datetime(2026, 12, 12, 17),
+                     rrule="FREQ=DAILY;COUNT=3")
+    with pytest.raises(VenueConflict) as refused:
+        create_event(fair, now=NOW)
+    assert {c.title for c in refused.value.clashes} == {"年货市集", "周六村晚"}
+    db.session.rollback()
