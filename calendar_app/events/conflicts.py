@@ -241,12 +241,8 @@ def find_clashes(candidates: list[Occurrence], venues: dict[int, Venue], *, stor
         else:
             rows = _stored_holders([venue_id], first, high)[venue_id]
         held = [r for r in rows if r.id is None or r.id not in own_ids]
-        starts = [r.starts_at for r in held]
-        ends = [r.blocks_until for r in held]
         venue_name = venues[venue_id].name
-        for occ in wanted:
-            for r in _meeting(held, starts, ends, occ.starts_at, occ.blocks_until):
-                met.append((r, venue_id, venue_name, occ.starts_at))
+        met += _met(held, venue_id, venue_name, [(o.starts_at, o.blocks_until) for o in wanted])
         # Instances of one booking that overlap each other (a multi-day fair repeated daily).
         for earlier, later in zip(wanted, wanted[1:]):
             if later.starts_at < earlier.blocks_until:
@@ -255,6 +251,16 @@ def find_clashes(candidates: list[Occurrence], venues: dict[int, Venue], *, stor
     clashes += _named(met)
     clashes.sort(key=lambda c: (c.wanted_start, c.start))
     return clashes
+
+
+def _met(held: list[Holder], venue_id: int, venue_name: str,
+         slots: list[tuple[datetime, datetime]]) -> list[tuple[Holder, int, str, datetime]]:
+    """(holder, venue id, venue name, the start that met it) for each of one venue's holders, sorted by
+    start, that a slot (start, until) meets."""
+    starts = [r.starts_at for r in held]
+    ends = [r.blocks_until for r in held]
+    return [(r, venue_id, venue_name, start) for start, until in slots
+            for r in _meeting(held, starts, ends, start, until)]
 
 
 def _named(met: list[tuple[Holder, int, str, datetime]]) -> list[Clash]:
@@ -397,8 +403,5 @@ def _clashes_for_keys(pending: list[tuple]) -> list[Clash]:
     for venue_id, keys in by_venue.items():
         keys.sort(key=lambda k: k[2])
         held = _stored_holders([venue_id], keys[0][2], max(k[3] for k in keys))[venue_id]
-        starts = [r.starts_at for r in held]
-        ends = [r.blocks_until for r in held]
-        for _, venue_name, start, until in keys:
-            met += [(r, venue_id, venue_name, start) for r in _meeting(held, starts, ends, start, until)]
+        met += _met(held, venue_id, keys[0][1], [(start, until) for _, _, start, until in keys])
     return sorted(_named(met), key=lambda c: (c.wanted_start, c.start))
