@@ -80,6 +80,19 @@ class ValidationError(ValueError):
 write_intent: ContextVar[bool] = ContextVar("write_intent", default=False)
 
 
+def transaction_memo(key: str) -> dict:
+    """A dict that lives as long as the session's current transaction, for reads a run of writes repeats
+    (a spreadsheet import asks the same thing for each of its rows): under READ COMMITTED a second read
+    could see a newer commit, but reading once per transaction is as correct as reading at its start."""
+    from calendar_app.extensions import db
+
+    transaction = db.session().get_transaction()
+    memo = db.session.info.get(key)
+    if memo is None or memo[0] is not transaction:
+        memo = db.session.info[key] = (transaction, {})
+    return memo[1]
+
+
 def insert_rows(connection: Connection, table: Table, rows: list[dict]) -> None:
     """Insert `rows` (dicts with the same keys) into `table` in one statement.
 

@@ -13,6 +13,10 @@ triggers on SQLite (migration 91a60076d769). A flush that breaks it is turned in
 A new event on PostgreSQL skips the read (`new_booking`): it is written under a savepoint and the
 exclusion constraint checks it, which a free slot, the common case, passes without a query of its own;
 a refused one is rolled back to the savepoint, and only then are its clashes read.
+
+A run of creations (a spreadsheet import) checks against one read of its venues' holders instead
+(`cached_holders`); on PostgreSQL it also writes its bookings together at the end of the run, the
+events in batched INSERTs and all their occurrences in one, instead of two statements per booking.
 """
 from __future__ import annotations
 
@@ -25,7 +29,7 @@ from datetime import datetime, timedelta
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import inspect, select
+from sqlalchemy import func, inspect, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from calendar_app.db import ValidationError, insert_rows
@@ -191,14 +195,23 @@ def new_booking(event: Event) -> Iterator[None]:
     session again. (A refusal by the database there, a lost race, leaves the transaction to the
     caller's rollback, as for every write.)
     """
-    if db.session.get_bind().dialect.name != "postgresql" or db.session.info.get(_CACHE_KEY) is not None:
+    cache: HolderCache | None = db.session.info.get(_CACHE_KEY)
+    if db.session.get_bind().dialect.name != "postgresql" or cache is not None:
+        if cache is not None and cache.defers_writes:
+            event.id = cache.new_event_id()  # known at once (audit, reports); the row is written by cache.write()
+            cache.deferring = event
         db.session.add(event)
         try:
             yield
         except Exception:
-            if event in db.session.new:  # refused before anything was written: leave nothing behind
+            if inspect(event).pending:  # refused before anything was written: leave nothing behind
                 db.session.expunge(event)
+                if cache is not None:
+                    cache.forget(event)
             raise
+        finally:
+            if cache is not None:
+                cache.deferring = None
         return
     try:
         with db.session.begin_nested():  # flushes what the caller has pending first, outside the savepoint
@@ -317,15 +330,59 @@ def _stored_holders(venue_ids: list[int], first: datetime, high: datetime) -> di
 class HolderCache:
     """The holders of some venues over a span, read in one query, for a run of creations (a spreadsheet
     import of thousands of rows): each new booking is checked in memory instead of by a query of its
-    own, and joins the cache once stored. A check outside the span still asks the database; and the
+    own, and joins the cache once checked. A check outside the span still asks the database; and the
     database's own rule (exclusion constraint, triggers) still refuses a concurrent booking that won a
-    race, as for every write. Not for edits: a moved or cancelled holder would stay in the cache."""
+    race, as for every write. Not for edits: a moved or cancelled holder would stay in the cache.
 
-    def __init__(self, venue_ids: set[int], lo: datetime, hi: datetime):
+    On PostgreSQL the new bookings are also written together, by `write`: one by one, a booking costs two
+    round trips there (its event, then its occurrences), most of an import's time. Their events get
+    their ids at once, from the events' sequence. (SQLite runs its statements in-process and keeps
+    writing each booking as it goes.)"""
+
+    #: Event ids drawn from the sequence at a time when the run's size is not known.
+    ID_BLOCK = 500
+
+    def __init__(self, venue_ids: set[int], lo: datetime, hi: datetime, *, bookings: int = 0):
         self.lo, self.hi = lo, hi
         self.by_venue = _stored_holders(sorted(venue_ids), lo, hi) if venue_ids else {}
         self._starts = {vid: [h.starts_at for h in held] for vid, held in self.by_venue.items()}
         self._ends = {vid: [h.blocks_until for h in held] for vid, held in self.by_venue.items()}
+        self.defers_writes = db.session.get_bind().dialect.name == "postgresql"
+        #: The new event `new_booking` is storing now, whose writing waits for `write`.
+        self.deferring: Event | None = None
+        self._deferred: list[tuple[Event, list[NewOccurrence], list[tuple]]] = []
+        self._ids: list[int] = []
+        self._expected = bookings
+
+    def new_event_id(self) -> int:
+        """An id for a new event, from the events' sequence (ids drawn and not used are gaps, as a
+        rolled-back insert leaves)."""
+        if not self._ids:
+            wanted = self._expected or self.ID_BLOCK
+            self._expected = 0  # beyond the announced run, a block at a time
+            sequence = func.pg_get_serial_sequence(Event.__tablename__, "id")
+            drawn = db.session.scalars(select(func.nextval(sequence)).select_from(func.generate_series(1, wanted)))
+            self._ids = sorted(drawn, reverse=True)
+        return self._ids.pop()
+
+    def defer(self, event: Event, new: list[NewOccurrence], slots: list[tuple]) -> None:
+        self._deferred.append((event, new, slots))
+
+    def forget(self, event: Event) -> None:
+        self._deferred = [entry for entry in self._deferred if entry[0] is not event]
+
+    def write(self) -> None:
+        """Store the bookings checked so far and not written yet: the events in one flush (batched
+        INSERTs), their occurrences in one INSERT. A concurrent booking that took one of their slots
+        meanwhile makes it a VenueConflict naming it (after the caller's rollback)."""
+        if not self._deferred:
+            return
+        deferred, self._deferred = self._deferred, []
+        slots = [slot for _event, _new, event_slots in deferred for slot in event_slots]
+        _write_checked(ZoneInfo(deferred[0][0].timezone), [o for _event, new, _slots in deferred for o in new],
+                       slots)
+        for event, _new, _slots in deferred:
+            db.session.expire(event, ["occurrences"])  # read back, with their ids, on first use
 
     def covers(self, venue_id: int, first: datetime, high: datetime) -> bool:
         return venue_id in self.by_venue and self.lo <= first and high <= self.hi
@@ -347,11 +404,15 @@ class HolderCache:
 
 
 @contextmanager
-def cached_holders(venue_ids: set[int], lo: datetime, hi: datetime) -> Iterator[HolderCache]:
-    """Check the bookings made inside the block against one read of the venues' holders in [lo, hi)."""
+def cached_holders(venue_ids: set[int], lo: datetime, hi: datetime, *, bookings: int = 0) -> Iterator[HolderCache]:
+    """Check the bookings made inside the block against one read of the venues' holders in [lo, hi).
+
+    The block ends with `cache.write()`, which stores the bookings PostgreSQL defers; what is not written
+    when the block ends is dropped, as the caller rolls back then. `bookings`, if known, is how many new
+    events the block will create."""
     if db.session.info.get(_CACHE_KEY) is not None:
         raise RuntimeError("holder caches do not nest")
-    cache = db.session.info[_CACHE_KEY] = HolderCache(venue_ids, lo, hi)
+    cache = db.session.info[_CACHE_KEY] = HolderCache(venue_ids, lo, hi, bookings=bookings)
     try:
         yield cache
     finally:
@@ -373,24 +434,33 @@ def _deadlocked(exc: DBAPIError) -> bool:
 
 def _flush_checked(event: Event, holders: list[Occurrence | NewOccurrence], venues: dict[int, Venue],
                    new: list[NewOccurrence]) -> None:
-    """Flush, then insert the `new` rows; a concurrent booking that won the race becomes a
-    VenueConflict naming it (after rollback)."""
-    pending = [(o.venue_id, venues[o.venue_id].name, o.starts_at, o.blocks_until) for o in holders]
+    """Flush, then insert the `new` rows (or leave both to the holder cache's `write`, for a new event
+    it defers); a concurrent booking that won the race becomes a VenueConflict naming it (after rollback)."""
+    slots = [(o.venue_id, venues[o.venue_id].name, o.starts_at, o.blocks_until) for o in holders]
+    cache: HolderCache | None = db.session.info.get(_CACHE_KEY)
+    if cache is not None and cache.deferring is event:
+        cache.defer(event, new, slots)
+    else:
+        _write_checked(ZoneInfo(event.timezone), new, slots)
+        if new:
+            db.session.expire(event, ["occurrences"])  # read back, with their ids, on first use
+    if cache is not None:
+        cache.add(event, holders)
+
+
+def _write_checked(tz: ZoneInfo, new: list[NewOccurrence], slots: list[tuple]) -> None:
+    """Flush the session, then insert the `new` rows in one INSERT; a refusal by the database's hold rule
+    (a concurrent booking won the race for one of `slots`) becomes a VenueConflict."""
     try:
         db.session.flush()
         if new:
             # One INSERT for them all. It bypasses the session's flush hooks: the feeds it touches are
-            # those of the event just flushed (its new rows sit at the event's venue).
+            # those of the events just flushed (their new rows sit at the events' venues).
             insert_rows(db.session.connection(), Occurrence.__table__, [o.row() for o in new])
-            db.session.expire(event, ["occurrences"])  # read back, with their ids, on first use
     except DBAPIError as exc:
         if not (isinstance(exc, IntegrityError) and is_hold_violation(exc) or _deadlocked(exc)):
             raise
-        raise VenueConflict(None, ZoneInfo(event.timezone), venue_name=pending[0][1] if pending else "",
-                            pending=pending) from None
-    cache: HolderCache | None = db.session.info.get(_CACHE_KEY)
-    if cache is not None:
-        cache.add(event, holders)
+        raise VenueConflict(None, tz, venue_name=slots[0][1] if slots else "", pending=slots) from None
 
 
 def _clashes_for_keys(pending: list[tuple]) -> list[Clash]:

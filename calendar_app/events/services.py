@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dateutil.relativedelta import relativedelta
 from flask import current_app
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select, update
 
 from calendar_app import recurrence
@@ -262,8 +263,8 @@ def sync_occurrences(event: Event, *, now: datetime | None = None, since: dateti
     instances = recurrence.expand(spec, window_start, until)
     if since is not None:
         instances = [i for i in instances if i.start_utc >= since]
-    # A series not yet flushed has no stored rows to look up.
-    existing_rows = [] if event.id is None else db.session.scalars(
+    # A series not yet stored has no stored rows to look up (a bulk run gives it its id before that).
+    existing_rows = [] if not sa_inspect(event).has_identity else db.session.scalars(
         select(Occurrence).where(Occurrence.event_id == event.id)).all()
     existing = {o.original_starts_at: o for o in existing_rows if since is None or o.original_starts_at >= since}
     wanted = {i.start_utc: i for i in instances}

@@ -19,7 +19,7 @@ from calendar_app.accounts.models import User
 from calendar_app.accounts.scope import Scope, ScopeError
 from calendar_app.areas.models import Area
 from calendar_app.audit.services import record
-from calendar_app.db import ValidationError
+from calendar_app.db import ValidationError, transaction_memo
 from calendar_app.events import services
 from calendar_app.events.models import Event, EventChange, Occurrence
 from calendar_app.events.services import EventData
@@ -178,14 +178,25 @@ def check_refs(actor: User, scope: Scope, data: EventData) -> None:
             raise ValidationError(f"届次不存在：{str(data.edition_id)[:20]}", "edition")
         if actor.role == "coordinator":
             town = _town_of(area)
-            assigned = db.session.scalar(select(Assignment.id).where(Assignment.edition_id == edition.id,
-                                                                     Assignment.area_id == (town.id if town else -1)))
-            if assigned is None:
+            if not _assigned(edition, town):
                 raise ScopeError(f"届次「{edition.name}」没有分配给您的镇街", "edition")
         elif actor.role == "staff":
             program_area = edition.program.area
             if not scope.reaches_venue_area(program_area):
                 raise ScopeError(f"届次「{edition.name}」不属于您管辖的区域", "edition")
+
+
+def _assigned(edition: Edition, town: Area | None) -> bool:
+    """Whether the bureau assigned `edition` to `town`. Read once per transaction and pair: a coordinator's
+    spreadsheet asks it for every row. (Assignments are only ever added or changed, never removed.)"""
+    if town is None:
+        return False
+    memo = transaction_memo("workflow.assigned")
+    key = (edition.id, town.id)
+    if not memo.get(key):
+        memo[key] = db.session.scalar(select(Assignment.id).where(Assignment.edition_id == edition.id,
+                                                                  Assignment.area_id == town.id)) is not None
+    return memo[key]
 
 
 def _town_of(area: Area) -> Area | None:

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import extract, func, select
 
-from calendar_app.db import ValidationError
+from calendar_app.db import ValidationError, transaction_memo
 from calendar_app.extensions import db
 from calendar_app.festivals import holidays, lunar
 from calendar_app.festivals.models import OfficialDay
@@ -81,12 +81,8 @@ _CACHE_KEY = "festivals.official_days"
 def _official_days_of(years: set[int]) -> dict[date, tuple]:
     """The official days of `years` (day -> (day, kind, name)), read once per transaction: a
     spreadsheet import asks for every row, and the table changes only through the two writers below."""
-    transaction = db.session().get_transaction()
-    cached = db.session.info.get(_CACHE_KEY)
-    if cached is None or cached[0] is not transaction:
-        cached = (transaction, set(), {})
-        db.session.info[_CACHE_KEY] = cached
-    _tx, loaded, days = cached
+    memo = transaction_memo(_CACHE_KEY)
+    loaded, days = memo.setdefault("years", set()), memo.setdefault("days", {})
     missing = years - loaded
     if missing:
         # One query for the span of the missing years (a series crossing New Year wants two).

@@ -188,10 +188,18 @@ def _run(actor: User, planned: list[tuple[SheetRow, dict | None]], *, dry_run: b
     tz = ZoneInfo(current_app.config["CALENDAR_TIMEZONE"])
     holders = nullcontext() if careful else _holder_cache(planned, tz)
     try:
-        with audit_batched() as audit, holders:
+        # Under a holder cache PostgreSQL holds the new events back until cache.write(): a query a row
+        # makes (a coordinator's assignment) must not flush the rows before it one by one.
+        with audit_batched() as audit, holders as cache, db.session.no_autoflush if cache else nullcontext():
             if not _create_rows(actor, planned, result, careful=careful, tz=tz):
                 whole.rollback()
                 return None
+            if cache is not None:
+                try:
+                    cache.write()  # a dry run too: the database's own checks see every row
+                except VenueConflict:  # a concurrent booking took a slot since the check: report it row by row
+                    whole.rollback()
+                    return None
             if not result.errors and not dry_run:
                 audit.write()
     except BaseException:
@@ -247,7 +255,8 @@ def _holder_cache(planned: list[tuple[SheetRow, dict | None]], tz: ZoneInfo):
     last = max(row.day for row, _payload in rows)
     lo = datetime.combine(first - timedelta(days=1), time(0), tz)
     hi = services.horizon_end(last, tz, clock.now()) + HOLD_REACH
-    return cached_holders({payload["venue"] for _row, payload in rows}, lo, hi)
+    bookings = sum(1 for _row, payload in planned if payload is not None)
+    return cached_holders({payload["venue"] for _row, payload in rows}, lo, hi, bookings=bookings)
 
 
 def _create(actor: User, payload: dict):
