@@ -31,10 +31,15 @@ def test_the_page_offers_the_editions_of_the_coordinators_town_only(client, db, 
 
 def test_a_good_sheet_is_imported_from_the_page(client, db, world):
     login(client, "jinshan_coord")
-    response = _post(client, world, sheet_bytes([row(), row(title="二", day=date(2026, 12, 6))]))
+    response = _post(client, world, sheet_bytes([row(), row(title="冬夜第二场", day=date(2026, 12, 6))]))
     assert response.status_code == 200
-    assert "导入完成" in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert "导入完成" in page
     assert _events(db) == 2
+    # The report leads on to the drafts it made, newest first, where they are checked and submitted.
+    assert 'href="/manage/events?status=draft">查看导入的草稿' in page
+    drafts = client.get("/manage/events?status=draft").get_data(as_text=True)
+    assert "冬夜第二场" in drafts
 
 
 def test_the_report_table_names_each_bad_row_and_nothing_is_saved(client, db, world):
