@@ -14,7 +14,7 @@ import argparse
 import io
 from datetime import date, datetime, time, timedelta, timezone
 
-from bench.common import make_app, postgres_url, sqlite_url, timer
+from bench.common import machine_reference, make_app, postgres_url, sqlite_url, timer
 
 NOW = datetime(2027, 2, 1, 2, 0, tzinfo=timezone.utc)
 EDITION_START = date(2027, 3, 1)  # a Monday
@@ -127,6 +127,10 @@ def bench(url: str, label: str, rows: int) -> None:
     print(f"  import over HTTP (one transaction):    {import_time():6.2f} s  ({import_time() / rows * 1000:.1f} ms per row;"
           f" goal <= 10 s)")
     print(f"  SQL statements in the import:          {statements:6d}    ({statements / rows:.2f} per row)")
+    with app.app_context():
+        machine = machine_reference()
+    print(f"  machine: Python reference {machine['python_ms']:.1f} ms, SELECT 1 through the session "
+          f"{machine['select1_ms']:.2f} ms (bench.common.machine_reference)")
 
 
 def _counting(app):
