@@ -187,8 +187,9 @@ def check_refs(actor: User, scope: Scope, data: EventData) -> None:
 
 
 def _assigned(edition: Edition, town: Area | None) -> bool:
-    """Whether the bureau assigned `edition` to `town`. Read once per transaction and pair: a coordinator's
-    spreadsheet asks it for every row. (Assignments are only ever added or changed, never removed.)"""
+    """Whether the bureau assigned `edition` to `town`. A yes is kept for the rest of the transaction (a
+    coordinator's spreadsheet asks for every row; the app never removes an assignment); a no is asked
+    again, so an assignment added meanwhile counts."""
     if town is None:
         return False
     memo = transaction_memo("workflow.assigned")
