@@ -114,6 +114,24 @@ def test_an_edition_not_assigned_to_the_town_is_refused(client, db, world):
     assert response.status_code == 403 and "没有分配" in response.json["message"]
 
 
+def test_an_edition_assigned_to_the_town_later_in_the_same_transaction_counts(db, world):
+    """The assignment check keeps a yes for the rest of the transaction (a coordinator's spreadsheet asks
+    it for every row) but asks a no again: staff may assign the edition in between."""
+    import pytest
+
+    from calendar_app.accounts.scope import ScopeError
+    from calendar_app.events import workflow
+    from calendar_app.programs.services import create_assignment, create_edition
+
+    unassigned = create_edition(program_id=world.program.id, name="2027戏曲进乡村", starts_on=world.edition.starts_on,
+                                ends_on=world.edition.ends_on)
+    body = _weekly(world, edition=unassigned.id)
+    with pytest.raises(ScopeError, match="没有分配"):
+        workflow.event_data(world.users["coord"], body)
+    create_assignment(edition_id=unassigned.id, area_id=world.areas["jinshan"].id, target_events=4)
+    assert workflow.event_data(world.users["coord"], body).edition_id == unassigned.id
+
+
 def test_a_clash_is_409_listing_every_clashing_occurrence_and_saves_nothing(client, db, world):
     first = client.post("/api/v1/events", json=_weekly(world), headers=world.auth("coord"))
     assert first.status_code == 201
