@@ -42,7 +42,9 @@ from calendar_app.venues.models import Venue
 HOLD_REACH = timedelta(days=33)
 _MAX_LISTED = 50
 _CACHE_KEY = "conflicts.holders"
-_WRITE_FIRST_KEY = "conflicts.write_first"
+#: (event, how) while `new_booking` stores `event`: "write_first" (PostgreSQL, the constraint checks it),
+#: "deferred" (PostgreSQL in a holder cache, written by `HolderCache.write`) or "checked" (check, then write).
+_BOOKING_KEY = "conflicts.new_booking"
 
 
 @dataclass(frozen=True)
@@ -150,7 +152,7 @@ def hold_venues(event: Event, occurrences: list[Occurrence | NewOccurrence], *, 
                 wanted.append(occ)
         # A new event under `new_booking` leaves the stored holders to the database (and to
         # read_clashes, if it refuses); the occurrences are still checked against each other here.
-        write_first = (override_reason is None and db.session.info.get(_WRITE_FIRST_KEY) is event
+        write_first = (override_reason is None and _booking(event) == "write_first"
                        and all(isinstance(o, NewOccurrence) for o in occurrences))
         clashes = find_clashes(wanted, venues, stored=not write_first)
         if clashes and write_first:
@@ -197,33 +199,44 @@ def new_booking(event: Event) -> Iterator[None]:
     """
     cache: HolderCache | None = db.session.info.get(_CACHE_KEY)
     if db.session.get_bind().dialect.name != "postgresql" or cache is not None:
+        how = "checked"
         if cache is not None and cache.defers_writes:
             event.id = cache.new_event_id()  # known at once (audit, reports); the row is written by cache.write()
-            cache.deferring = event
+            how = "deferred"
         db.session.add(event)
         try:
-            yield
+            with _storing(event, how):
+                yield
         except Exception:
             if inspect(event).pending:  # refused before anything was written: leave nothing behind
                 db.session.expunge(event)
                 if cache is not None:
                     cache.forget(event)
             raise
-        finally:
-            if cache is not None:
-                cache.deferring = None
         return
     try:
         with db.session.begin_nested():  # flushes what the caller has pending first, outside the savepoint
             db.session.add(event)
-            db.session.info[_WRITE_FIRST_KEY] = event
-            try:
+            with _storing(event, "write_first"):
                 yield
-            finally:
-                db.session.info.pop(_WRITE_FIRST_KEY, None)
     except VenueConflict as refused:
         refused.read_clashes()  # the savepoint is rolled back: the transaction can read again
         raise
+
+
+@contextmanager
+def _storing(event: Event, how: str) -> Iterator[None]:
+    db.session.info[_BOOKING_KEY] = (event, how)
+    try:
+        yield
+    finally:
+        db.session.info.pop(_BOOKING_KEY, None)
+
+
+def _booking(event: Event) -> str | None:
+    """How `new_booking` is storing `event` (see _BOOKING_KEY), or None outside it."""
+    stored, how = db.session.info.get(_BOOKING_KEY, (None, None))
+    return how if stored is event else None
 
 
 def _slot_changed(occ: Occurrence) -> bool:
@@ -348,8 +361,6 @@ class HolderCache:
         self._starts = {vid: [h.starts_at for h in held] for vid, held in self.by_venue.items()}
         self._ends = {vid: [h.blocks_until for h in held] for vid, held in self.by_venue.items()}
         self.defers_writes = db.session.get_bind().dialect.name == "postgresql"
-        #: The new event `new_booking` is storing now, whose writing waits for `write`.
-        self.deferring: Event | None = None
         self._deferred: list[tuple[Event, list[NewOccurrence], list[tuple]]] = []
         self._ids: list[int] = []
         self._expected = bookings
@@ -438,7 +449,7 @@ def _flush_checked(event: Event, holders: list[Occurrence | NewOccurrence], venu
     it defers); a concurrent booking that won the race becomes a VenueConflict naming it (after rollback)."""
     slots = [(o.venue_id, venues[o.venue_id].name, o.starts_at, o.blocks_until) for o in holders]
     cache: HolderCache | None = db.session.info.get(_CACHE_KEY)
-    if cache is not None and cache.deferring is event:
+    if cache is not None and _booking(event) == "deferred":
         cache.defer(event, new, slots)
     else:
         _write_checked(ZoneInfo(event.timezone), new, slots)
